@@ -1,0 +1,202 @@
+"""Forms for orders: they validate input only; the views hand `cleaned_data` to a service."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from organisation.models import Department, Provider, User
+from servicecatalog.models import Service
+
+from .models import Order, PriorityModel, SolutionOption
+from .services import PREPARATION_FIELDS, REQUEST_FIELDS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the user started from, so a stale save is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class OrderRequestForm(VersionedForm):
+    class Meta:
+        model = Order
+        fields = REQUEST_FIELDS
+        widgets = {
+            "desired_date": DateInput(),
+            "need": forms.Textarea(attrs={"rows": 5}),
+            "functional_requirements": forms.Textarea(attrs={"rows": 5}),
+            "expected_benefit": forms.Textarea(attrs={"rows": 3}),
+            "legal_driver": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "functional_requirements": _("What the solution must be able to do, not how."),
+            "one_off_cost": _("Pre-study: your own estimate of the cost to introduce it."),
+            "yearly_cost": _("Licences, operation and management per year."),
+            "lifetime_years": _("How many years the solution is expected to be used."),
+            "yearly_benefit": _("Saved time or money per year, in SEK."),
+        }
+
+    def __init__(self, *args, departments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.exclude(
+            lifecycle=Service.Lifecycle.RETIRED
+        )
+        self.fields["service"].required = False
+        if departments is not None:
+            self.fields["department"] = forms.ModelChoiceField(
+                label=_("Department"), queryset=departments, empty_label=None
+            )
+            self.order_fields(["department", *REQUEST_FIELDS])
+        for name in ("one_off_cost", "yearly_cost", "yearly_benefit"):
+            self.fields[name].widget.attrs.update({"inputmode": "decimal", "min": "0"})
+            self.fields[name].min_value = 0
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Order.Kind.CATALOGUE_SERVICE and not data.get("service"):
+            self.add_error("service", _("Choose the service you want to order."))
+        return data
+
+
+class NewOrderForm(OrderRequestForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class PreparationForm(VersionedForm):
+    class Meta:
+        model = Order
+        fields = PREPARATION_FIELDS
+        widgets = {
+            "it_requirements": forms.Textarea(attrs={"rows": 5}),
+            "architecture_review": forms.Textarea(attrs={"rows": 4}),
+            "risk_description": forms.Textarea(attrs={"rows": 3}),
+            "recommendation": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, priority_model: PriorityModel | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.priority_model = priority_model
+        self.factor_fields = []
+        values = self.instance.priority_values or {}
+        if priority_model is not None:
+            for factor in priority_model.factors.all():
+                name = f"factor_{factor.code}"
+                self.fields[name] = forms.TypedChoiceField(
+                    label=factor.name,
+                    help_text=factor.help_text,
+                    choices=[(i, str(i)) for i in range(6)],
+                    coerce=int,
+                    initial=values.get(factor.code, 0),
+                )
+                self.factor_fields.append((name, factor))
+
+    def priority_values(self) -> dict[str, int]:
+        return {factor.code: self.cleaned_data[name] for name, factor in self.factor_fields}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class RequestSupplementForm(forms.Form):
+    reason = forms.CharField(label=_("What do you need to know?"),
+                             widget=forms.Textarea(attrs={"rows": 4}))
+    due_date = forms.DateField(label=_("Answer by"), required=False, widget=DateInput())
+
+
+class SupplementForm(forms.Form):
+    reason = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class TakeOnForm(forms.Form):
+    handler = forms.ModelChoiceField(label=_("Handler"), queryset=User.objects.none())
+
+    def __init__(self, *args, handlers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].queryset = handlers if handlers is not None else User.objects.none()
+
+
+class PlanForm(forms.Form):
+    provider = forms.ModelChoiceField(label=_("Provider"), queryset=Provider.objects.all())
+    planned_start = forms.DateField(label=_("Planned start"), widget=DateInput())
+    planned_end = forms.DateField(label=_("Planned delivery"), widget=DateInput())
+    planning_priority = forms.IntegerField(
+        label=_("Planning priority"), required=False, min_value=1, max_value=99,
+        help_text=_("1 is the most urgent."),
+    )
+    reason = forms.CharField(label=_("Note"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("planned_start"), data.get("planned_end")
+        if start and end and end < start:
+            self.add_error("planned_end", _("The delivery date cannot be before the start."))
+        return data
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+
+
+class OptionForm(forms.ModelForm):
+    class Meta:
+        model = SolutionOption
+        fields = ("title", "description", "pros", "cons", "estimated_cost", "recommended")
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "pros": forms.Textarea(attrs={"rows": 2}),
+            "cons": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class OrderFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.MultipleChoiceField(
+        label=_("Status"), choices=Order.Status.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False
+    )
+    kind = forms.ChoiceField(
+        label=_("Type"), choices=[("", _("All types")), *Order.Kind.choices], required=False
+    )
+    handler = forms.ModelChoiceField(
+        label=_("Handler"), queryset=User.objects.none(), required=False
+    )
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("created", _("Newest first")),
+            ("-created", _("Oldest first")),
+            ("reference", _("Reference")),
+            ("title", _("Title")),
+            ("status", _("Status")),
+            ("changed", _("Last changed")),
+            ("priority", _("Priority score")),
+        ],
+    )
+
+    def __init__(self, *args, departments=None, handlers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = (
+            departments if departments is not None else Department.objects.none()
+        )
+        self.fields["department"].empty_label = _("All departments")
+        self.fields["handler"].queryset = handlers if handlers is not None else User.objects.none()
+        self.fields["handler"].empty_label = _("All handlers")

@@ -1,0 +1,102 @@
+"""Who may see and do what with an order: the one place these rules live.
+
+Listing is one indexed query: department scope is a foreign-key filter on the ids of the
+departments where the person holds a guardian permission, and the exceptions (an assigned
+handler, a provider's staff) come from guardian's direct order permission table by a
+subquery on (user, permission). Guardian's generic table is never used for orders.
+"""
+
+from django.db.models import Q, QuerySet
+
+from organisation.models import User
+from organisation.selectors import departments_of, may_submit_for
+
+from .models import Order, OrderUserObjectPermission
+
+VIEW_ALL = "orders.view_all_orders"
+PREPARE = "orders.prepare_order"
+DECIDE = "orders.decide_order"
+
+
+def sees_all(user: User) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.has_perm(VIEW_ALL))
+
+
+def is_ordering_function(user: User) -> bool:
+    return user.is_authenticated and user.has_perm(PREPARE)
+
+
+def is_change_manager(user: User) -> bool:
+    return user.is_authenticated and user.has_perm(DECIDE)
+
+
+def is_member(user: User, department_id: int) -> bool:
+    return department_id in departments_of(user, "organisation.member")
+
+
+def is_coordinator(user: User, department_id: int) -> bool:
+    return department_id in departments_of(user, "organisation.coordinate")
+
+
+def _direct_order_ids(user: User, codename: str = "view_order"):
+    return OrderUserObjectPermission.objects.filter(
+        user=user,
+        permission__content_type__app_label="orders",
+        permission__codename=codename,
+    ).values("content_object_id")
+
+
+def orders_visible_to(user: User, queryset: QuerySet[Order] | None = None) -> QuerySet[Order]:
+    """Every order `user` may see (`visible_to` of SPEC "Permissions")."""
+    queryset = Order.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    if sees_all(user):
+        return queryset
+    member = departments_of(user, "organisation.member")
+    coordinate = departments_of(user, "organisation.coordinate")
+    scope = (
+        Q(department_id__in=coordinate)
+        # Colleagues see each other's orders once submitted; a draft is its writer's own.
+        | (Q(department_id__in=member) & (~Q(status=Order.Status.DRAFT) | Q(orderer=user)))
+        | Q(pk__in=_direct_order_ids(user))
+    )
+    return queryset.filter(scope)
+
+
+def can_view(user: User, order: Order) -> bool:
+    return orders_visible_to(user, Order.objects.filter(pk=order.pk)).exists()
+
+
+def speaks_for_orderer(user: User, order: Order) -> bool:
+    """The orderer of the order, or the IT lead of its department."""
+    return user.is_authenticated and (
+        order.orderer_id == user.pk or is_coordinator(user, order.department_id)
+    )
+
+
+def can_edit_request(user: User, order: Order) -> bool:
+    return speaks_for_orderer(user, order) and order.status in {
+        Order.Status.DRAFT,
+        Order.Status.AWAITING_SUPPLEMENT,
+    }
+
+
+def can_prepare(user: User, order: Order) -> bool:
+    return is_ordering_function(user) and order.status == Order.Status.IN_PREPARATION
+
+
+def is_provider_staff(user: User, order: Order) -> bool:
+    if not user.is_authenticated or order.provider_id is None:
+        return False
+    if "_provider_ids" not in user.__dict__:
+        user._provider_ids = set(user.providers.values_list("pk", flat=True))
+    return order.provider_id in user._provider_ids
+
+
+def can_submit(user: User, order: Order) -> bool:
+    return speaks_for_orderer(user, order) and may_submit_for(user, order.department)
+
+
+def can_comment(user: User, order: Order) -> bool:
+    return order.status != Order.Status.DRAFT or speaks_for_orderer(user, order)

@@ -1,0 +1,139 @@
+"""The reads the order pages use, with the permission filter and joins already applied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from organisation.models import User
+
+from .models import Order
+from .permissions import orders_visible_to
+
+LIST_SORTS = {
+    "created": "-created_at",
+    "-created": "created_at",
+    "reference": "reference",
+    "-reference": "-reference",
+    "title": "title",
+    "-title": "-title",
+    "status": "status",
+    "-status": "-status",
+    "changed": "-status_changed_at",
+    "priority": "-priority_score",
+}
+
+
+def order_list(user: User, filters: dict[str, Any] | None = None) -> QuerySet[Order]:
+    """Orders `user` may see, filtered, searched and sorted, with what each row shows."""
+    filters = filters or {}
+    queryset = orders_visible_to(user).select_related("department", "handler", "orderer")
+    if filters.get("status"):
+        queryset = queryset.filter(status__in=filters["status"])
+    if filters.get("department"):
+        queryset = queryset.filter(department=filters["department"])
+    if filters.get("kind"):
+        queryset = queryset.filter(kind=filters["kind"])
+    if filters.get("handler"):
+        queryset = queryset.filter(handler=filters["handler"])
+    if filters.get("year"):
+        year = int(filters["year"])
+        tz = timezone.get_current_timezone()
+        start = datetime(year, 1, 1, tzinfo=tz)
+        queryset = queryset.filter(
+            created_at__gte=start, created_at__lt=datetime(year + 1, 1, 1, tzinfo=tz)
+        )
+    if filters.get("q"):
+        term = filters["q"].strip()
+        queryset = queryset.filter(
+            Q(reference__iexact=term) | Q(title__icontains=term) | Q(need__icontains=term)
+        )
+    sort = LIST_SORTS.get(filters.get("sort") or "created", "-created_at")
+    return queryset.order_by(sort, "-pk")
+
+
+def order_detail(user: User, pk: int) -> Order:
+    """One order `user` may see; any other is Order.DoesNotExist (a 404, as if missing)."""
+    return (
+        orders_visible_to(user)
+        .select_related(
+            "department", "department__it_lead", "orderer", "handler", "provider", "service",
+            "priority_model",
+        )
+        .prefetch_related("priority_model__factors", "options", "attachments")
+        .get(pk=pk)
+    )
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    kind: str  # "event", "comment" or "change"
+    actor: Any
+    title: str = ""
+    text: str = ""
+    changes: list[tuple[str, Any, Any]] = field(default_factory=list)
+    event: Any = None
+    comment: Any = None
+
+
+TIMELINE_SKIP = {"status", "status_changed_at", "priority_values", "reference", "submitted_at"}
+
+
+def order_timeline(order: Order) -> list[TimelineEntry]:
+    """Transitions, comments and field changes of an order as one list, oldest first."""
+    entries: list[TimelineEntry] = []
+    for event in order.events.select_related("actor"):
+        entries.append(TimelineEntry(at=event.at, kind="event", actor=event.actor, event=event,
+                                     text=event.reason))
+    for comment in order.comments.select_related("author"):
+        if comment.kind != comment.Kind.COMMENT:
+            continue  # supplement requests and answers are told by their transition
+        entries.append(TimelineEntry(at=comment.created_at, kind="comment", actor=comment.author,
+                                     text=comment.body, comment=comment))
+    records = list(order.history.select_related("history_user").order_by("history_date"))
+    fields = {f.name: f for f in Order._meta.concrete_fields}
+    if records:
+        first = records[0]
+        entries.append(TimelineEntry(at=first.history_date, kind="created",
+                                     actor=first.history_user))
+    for previous, record in zip(records, records[1:], strict=False):
+        delta = record.diff_against(previous)
+        changes = []
+        for change in delta.changes:
+            if change.field in TIMELINE_SKIP or change.field not in fields:
+                continue
+            model_field = fields[change.field]
+            changes.append((str(model_field.verbose_name), change.old, change.new))
+        if changes:
+            entries.append(TimelineEntry(at=record.history_date, kind="change",
+                                         actor=record.history_user, changes=changes,
+                                         text=record.history_change_reason or ""))
+    entries.sort(key=lambda entry: entry.at)
+    return entries
+
+
+def queue_for_ordering_function(user: User) -> dict[str, QuerySet[Order]]:
+    """The ordering function's queue, one list per column of its start page."""
+    base = orders_visible_to(user).select_related("department", "handler", "orderer")
+    ageing_before = timezone.now() - timedelta(days=settings.ORDER_AGEING_DAYS)
+    S = Order.Status
+    return {
+        "submitted": base.filter(status=S.SUBMITTED).order_by("submitted_at"),
+        "in_preparation": base.filter(status=S.IN_PREPARATION).order_by("status_changed_at"),
+        "awaiting_supplement": base.filter(status=S.AWAITING_SUPPLEMENT).order_by(
+            "status_changed_at"
+        ),
+        "ready_for_decision": base.filter(status=S.READY_FOR_DECISION).order_by(
+            "-priority_score"
+        ),
+        "ageing": base.filter(
+            status__in=[S.SUBMITTED, S.IN_PREPARATION, S.AWAITING_SUPPLEMENT],
+            status_changed_at__lt=ageing_before,
+        ).order_by("status_changed_at"),
+    }

@@ -1,0 +1,417 @@
+"""Order pages. Objects are fetched through the restricted queryset, so another
+department's order is a 404, exactly like a missing one; every change is a POST handed to
+one service."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.models import Permission
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from organisation.models import Department, User
+from organisation.selectors import departments_of
+
+from . import forms, selectors, services
+from . import permissions as perms
+from .models import Attachment, Order
+
+
+def _handlers():
+    permission = Permission.objects.get(content_type__app_label="orders", codename="prepare_order")
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__permissions=permission) | Q(user_permissions=permission))
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
+def _own_departments(user: User):
+    ids = set(departments_of(user, "organisation.member")) | set(
+        departments_of(user, "organisation.coordinate")
+    )
+    return Department.objects.filter(pk__in=ids, is_active=True)
+
+
+def _get_order(request: HttpRequest, pk: int) -> Order:
+    try:
+        return selectors.order_detail(request.user, pk)
+    except Order.DoesNotExist as exc:
+        raise Http404(_("No such order.")) from exc
+
+
+# --- start page and list --------------------------------------------------------------------
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page: what this person has to do or follow, by role."""
+    user = request.user
+    context: dict = {"sections": []}
+    if perms.is_ordering_function(user):
+        queue = selectors.queue_for_ordering_function(user)
+        context["queue"] = {key: list(qs[:10]) for key, qs in queue.items()}
+        context["queue_counts"] = {key: qs.count() for key, qs in queue.items()}
+        context["mine"] = list(
+            selectors.order_list(user)
+            .filter(handler=user)
+            .exclude(status__in=[Order.Status.CLOSED, Order.Status.WITHDRAWN,
+                                 Order.Status.REJECTED])[:10]
+        )
+    provider_ids = list(user.providers.values_list("pk", flat=True))
+    if provider_ids:
+        context["assigned"] = list(
+            selectors.order_list(user)
+            .filter(provider_id__in=provider_ids,
+                    status__in=[Order.Status.PLANNED, Order.Status.IN_PROGRESS,
+                                Order.Status.DELIVERED])
+            .order_by("planned_end")[:25]
+        )
+    departments = list(_own_departments(user))
+    if departments:
+        context["departments"] = departments
+        context["own_orders"] = list(
+            selectors.order_list(user).filter(orderer=user)
+            .exclude(status__in=[Order.Status.CLOSED, Order.Status.WITHDRAWN])[:10]
+        )
+        context["department_orders"] = list(
+            selectors.order_list(user)
+            .filter(department__in=departments)
+            .exclude(orderer=user)
+            .exclude(status__in=[Order.Status.CLOSED, Order.Status.WITHDRAWN])[:10]
+        )
+        context["awaiting_me"] = list(
+            selectors.order_list(user)
+            .filter(status__in=[Order.Status.AWAITING_SUPPLEMENT, Order.Status.DELIVERED])
+            .filter(Q(orderer=user) | Q(department__in=departments_of(
+                user, "organisation.coordinate")))[:10]
+        )
+    return render(request, "orders/home.html", context)
+
+
+@require_GET
+def order_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    departments = (
+        Department.objects.all() if perms.sees_all(user) else _own_departments(user)
+    )
+    form = forms.OrderFilterForm(
+        request.GET or None, departments=departments, handlers=_handlers()
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.order_list(user, filters)
+    paginator = Paginator(queryset, settings.ORDER_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "orders/order_list.html"
+    if request.htmx and request.htmx.target == "order-results":
+        template += "#results"
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "query": query.urlencode(), "filtered": bool(filters)},
+    )
+
+
+# --- writing an order -------------------------------------------------------------------
+
+
+def order_create(request: HttpRequest) -> HttpResponse:
+    departments = _own_departments(request.user)
+    if not departments.exists():
+        messages.error(request, _("You are not registered with any department, so you "
+                                  "cannot write orders. Contact your department's IT lead."))
+        return redirect("home")
+    initial = {}
+    if request.GET.get("service"):
+        initial = {"service": request.GET["service"], "kind": Order.Kind.CATALOGUE_SERVICE}
+    form = forms.NewOrderForm(request.POST or None, departments=departments, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        department = data.pop("department")
+        try:
+            order = services.order_create(actor=request.user, department=department, data=data)
+        except services.OrderError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, _("The draft is saved. Submit it when it is complete."))
+            return redirect(order)
+    return render(request, "orders/order_form.html", {"form": form, "creating": True},
+                  status=400 if form.errors else 200)
+
+
+def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _get_order(request, pk)
+    if not perms.can_edit_request(request.user, order):
+        messages.error(request, _("The order cannot be changed in its current state."))
+        return redirect(order)
+    form = forms.OrderRequestForm(request.POST or None, instance=order,
+                                  initial={"version": order.version})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            try:
+                services.order_update_request(
+                    order_id=order.pk, actor=request.user, data=data,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except services.StaleVersion as exc:
+                return _stale(request, exc, order, "orders/order_form.html", form)
+            except services.OrderError as exc:
+                form.add_error(exc.field, exc.message)
+                status = exc.status_code
+            else:
+                messages.success(request, _("The order is saved."))
+                return redirect(order)
+        else:
+            status = 400
+    return render(request, "orders/order_form.html", {"form": form, "order": order},
+                  status=status)
+
+
+def _stale(request, exc, order, template, form):
+    """Keep the user's input on screen, next to the newer data that now stands."""
+    fresh = selectors.order_detail(request.user, order.pk)
+    form.add_error(None, exc.message)
+    data = form.data.copy()
+    data["version"] = fresh.version
+    form.data = data
+    return render(request, template, {"form": form, "order": fresh, "stale": True}, status=409)
+
+
+def order_prepare(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _get_order(request, pk)
+    if not perms.can_prepare(request.user, order):
+        messages.error(request, _("Preparation is done by the ordering function while the "
+                                  "order is in preparation."))
+        return redirect(order)
+    try:
+        model = services.priority_model_active()
+    except services.OrderError:
+        model = None
+    form = forms.PreparationForm(request.POST or None, instance=order,
+                                 initial={"version": order.version}, priority_model=model)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = {k: form.cleaned_data[k] for k in services.PREPARATION_FIELDS}
+            if model is not None:
+                data["priority_values"] = form.priority_values()
+            try:
+                services.order_update_preparation(
+                    order_id=order.pk, actor=request.user, data=data,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except services.StaleVersion as exc:
+                return _stale(request, exc, order, "orders/order_prepare.html", form)
+            except services.OrderError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                status = exc.status_code
+            else:
+                messages.success(request, _("The preparation is saved."))
+                return redirect(order)
+        else:
+            status = 400
+    return render(request, "orders/order_prepare.html",
+                  {"form": form, "order": order, "priority_model": model}, status=status)
+
+
+# --- the order page and its actions -------------------------------------------------------
+
+ACTION_FORMS = {
+    "take_on": forms.TakeOnForm,
+    "request_supplement": forms.RequestSupplementForm,
+    "supplement": forms.SupplementForm,
+    "plan": forms.PlanForm,
+}
+
+
+def _action_form(action: str, data=None, user=None):
+    form_class = ACTION_FORMS.get(action, forms.ReasonForm)
+    if form_class is forms.TakeOnForm:
+        return form_class(data, handlers=_handlers(), initial={"handler": user.pk},
+                          prefix=action)
+    form = form_class(data, prefix=action)
+    if form_class is forms.ReasonForm and services.TRANSITIONS[action].needs_reason:
+        form.fields["reason"].required = True
+    return form
+
+
+def _detail(request: HttpRequest, order: Order, *, bound: dict | None = None, status=200,
+            comment_form=None, attachment_form=None) -> HttpResponse:
+    user = request.user
+    bound = bound or {}
+    actions = [
+        {"transition": t, "form": bound.get(t.action) or _action_form(t.action, user=user)}
+        for t in services.available_actions(user, order)
+    ]
+    context = {
+        "order": order,
+        "actions": actions,
+        "timeline": selectors.order_timeline(order),
+        "supplement_requests": [c for c in order.comments.all()
+                                if c.kind == c.Kind.SUPPLEMENT_REQUEST],
+        "breakdown": services.priority_breakdown(order),
+        "brief_missing": services.brief_missing(order)
+        if order.status == Order.Status.IN_PREPARATION else [],
+        "can_edit": perms.can_edit_request(user, order),
+        "can_prepare": perms.can_prepare(user, order),
+        "can_comment": perms.can_comment(user, order),
+        "can_attach": order.is_open,
+        "comment_form": comment_form or forms.CommentForm(),
+        "attachment_form": attachment_form or forms.AttachmentForm(),
+        "option_form": forms.OptionForm() if perms.can_prepare(user, order) else None,
+        "handlers": _handlers() if perms.is_ordering_function(user) and order.status in {
+            Order.Status.IN_PREPARATION, Order.Status.AWAITING_SUPPLEMENT,
+            Order.Status.READY_FOR_DECISION} else None,
+        "delegation_threshold": settings.DELEGATION_THRESHOLD_SEK,
+    }
+    return render(request, "orders/order_detail.html", context, status=status)
+
+
+@require_GET
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _get_order(request, pk))
+
+
+@require_POST
+def order_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One POST per transition; the service decides, the page tells."""
+    order = _get_order(request, pk)
+    if action not in services.TRANSITION_SERVICES:
+        raise Http404(_("No such action."))
+    form = _action_form(action, request.POST, user=request.user)
+    if not form.is_valid():
+        return _detail(request, order, bound={action: form}, status=400)
+    data = form.cleaned_data
+    kwargs: dict = {"order_id": order.pk, "actor": request.user}
+    reason = data.get("reason", "")
+    if action == "take_on":
+        kwargs["handler"] = data["handler"]
+    elif action == "request_supplement":
+        kwargs.update(question=reason, due_date=data.get("due_date"))
+    elif action == "supplement":
+        kwargs["answer"] = reason
+    elif action == "plan":
+        kwargs.update(provider=data["provider"], planned_start=data["planned_start"],
+                      planned_end=data["planned_end"],
+                      planning_priority=data.get("planning_priority"), note=reason)
+    elif action in {"decide_delegated", "report_deviation", "withdraw"}:
+        kwargs["reason"] = reason
+    elif action in {"mark_ready", "start", "deliver", "accept"}:
+        kwargs["note"] = reason
+    try:
+        order = services.TRANSITION_SERVICES[action](**kwargs)
+    except services.OrderError as exc:
+        form.add_error("reason" if exc.field == "reason" and "reason" in form.fields else None,
+                       exc.message)
+        fresh = _get_order(request, pk) if perms.can_view(request.user, order) else order
+        return _detail(request, fresh, bound={action: form}, status=exc.status_code)
+    messages.success(request, _("Done: the order is now “%(status)s”.")
+                     % {"status": order.get_status_display()})
+    if not perms.can_view(request.user, order):
+        return redirect("home")
+    return redirect(order)
+
+
+@require_POST
+def assign_handler(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _get_order(request, pk)
+    try:
+        handler = _handlers().get(pk=request.POST.get("handler"))
+    except (User.DoesNotExist, ValueError):
+        messages.error(request, _("Choose a handler from the list."))
+        return redirect(order)
+    try:
+        services.order_assign_handler(order_id=order.pk, actor=request.user, handler=handler)
+    except services.OrderError as exc:
+        messages.error(request, exc.message)
+        return _detail(request, order, status=exc.status_code)
+    messages.success(request, _("%(name)s is now the handler.") % {"name": handler})
+    return redirect(order)
+
+
+@require_POST
+def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _get_order(request, pk)
+    form = forms.CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_add(order_id=order.pk, actor=request.user,
+                                 body=form.cleaned_data["body"])
+        except services.OrderError as exc:
+            form.add_error("body", exc.message)
+            return _detail(request, order, comment_form=form, status=exc.status_code)
+        messages.success(request, _("Your comment is saved."))
+        return redirect(f"{order.get_absolute_url()}#historik")
+    return _detail(request, order, comment_form=form, status=400)
+
+
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _get_order(request, pk)
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(order_id=order.pk, actor=request.user,
+                                    upload=form.cleaned_data["file"])
+        except services.OrderError as exc:
+            form.add_error("file", exc.message)
+            return _detail(request, order, attachment_form=form, status=exc.status_code)
+        messages.success(request, _("The file is attached."))
+        return redirect(f"{order.get_absolute_url()}#bilagor")
+    return _detail(request, order, attachment_form=form, status=400)
+
+
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """Serve a file only to those who may see its order, always as a download."""
+    order = _get_order(request, pk)
+    try:
+        attachment = Attachment.objects.get(pk=attachment_pk, order=order)
+    except Attachment.DoesNotExist as exc:
+        raise Http404 from exc
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True,
+                            filename=attachment.name,
+                            content_type="application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_POST
+def option_add(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _get_order(request, pk)
+    form = forms.OptionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.option_add(order_id=order.pk, actor=request.user, data=form.cleaned_data)
+        except services.OrderError as exc:
+            messages.error(request, exc.message)
+            return redirect(order)
+        messages.success(request, _("The option is added."))
+        return redirect(f"{order.get_absolute_url()}#alternativ")
+    messages.error(request, _("The option was not added: give it at least a name."))
+    return _detail(request, order, status=400)
+
+
+@require_POST
+def option_delete(request: HttpRequest, pk: int, option_pk: int) -> HttpResponse:
+    order = _get_order(request, pk)
+    if not order.options.filter(pk=option_pk).exists():
+        raise Http404
+    try:
+        services.option_delete(option_id=option_pk, actor=request.user)
+    except services.OrderError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The option is removed."))
+    return redirect(f"{order.get_absolute_url()}#alternativ")

@@ -1,0 +1,83 @@
+"""Which model permissions each role's group carries.
+
+Roles that see or act on every order get it from a model permission on their group; rights
+tied to one department or one order are guardian object permissions instead.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from .models import Role
+
+ORDERING_FUNCTION = (
+    Role.Code.IT_COORDINATOR,
+    Role.Code.REQUIREMENTS_ANALYST,
+    Role.Code.IT_ARCHITECT,
+    Role.Code.DELIVERY_MANAGER,
+)
+
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    **{
+        code: ("orders.view_all_orders", "orders.prepare_order")
+        for code in ORDERING_FUNCTION
+    },
+    Role.Code.CHANGE_MANAGER: (
+        "orders.view_all_orders",
+        "orders.prepare_order",
+        "orders.decide_order",
+    ),
+    Role.Code.IT_CHIEF: ("orders.view_all_orders",),
+    Role.Code.DEPUTY_IT_CHIEF: ("orders.view_all_orders",),
+    Role.Code.IT_OPERATIONS_MANAGER: (),
+    Role.Code.SERVICE_DESK: (),
+    Role.Code.PROVIDER: (),
+    Role.Code.ORDERER: (),
+    Role.Code.DEPARTMENT_IT_LEAD: (),
+}
+
+ROLE_DESCRIPTIONS: dict[str, str] = {
+    Role.Code.ORDERER: "Förvaltningens beställare: skriver och skickar in beställningar.",
+    Role.Code.DEPARTMENT_IT_LEAD: "Samordnande IT-ansvarig på förvaltningen.",
+    Role.Code.IT_COORDINATOR: "Beställarfunktionen: tar emot, bereder och planerar.",
+    Role.Code.REQUIREMENTS_ANALYST: "Beställarfunktionen: gör behov till IT-krav.",
+    Role.Code.IT_ARCHITECT: "Beställarfunktionen: granskar arkitekturen.",
+    Role.Code.DELIVERY_MANAGER: "Beställarfunktionen: ansvarar för leverantörer och leveranser.",
+    Role.Code.CHANGE_MANAGER: "Ändringsansvarig och projektcontroller; ordförande i BIT.",
+    Role.Code.IT_CHIEF: "Följer portföljen och rapporterar till ledningsgruppen.",
+    Role.Code.DEPUTY_IT_CHIEF: "Processägare; följer portföljen.",
+    Role.Code.IT_OPERATIONS_MANAGER: "Leder IT-driften inom IT-enheten.",
+    Role.Code.SERVICE_DESK: "Tar emot ärenden från användare.",
+    Role.Code.PROVIDER: "Utför beslutade beställningar.",
+}
+
+
+@transaction.atomic
+def roles_sync() -> None:
+    """Create every role with its group and give each group exactly its permissions."""
+    for code, label in Role.Code.choices:
+        group, _ = Group.objects.get_or_create(name=str(label))
+        role, _ = Role.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": str(label),
+                "group": group,
+                "description": ROLE_DESCRIPTIONS.get(code, ""),
+            },
+        )
+        wanted = []
+        for dotted in ROLE_PERMISSIONS.get(code, ()):
+            app_label, codename = dotted.split(".")
+            wanted.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        role.group.permissions.set(wanted)
+
+
+def user_has_role(user, code: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    codes = getattr(user, "_role_codes", None)
+    if codes is None:
+        codes = set(Role.objects.filter(group__user=user).values_list("code", flat=True))
+        user._role_codes = codes
+    return code in codes

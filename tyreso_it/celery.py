@@ -1,0 +1,29 @@
+"""The Celery application, with every periodic task declared here in code.
+
+The beat schedule is static (no database scheduler): scanners run often and each one sends
+only what is due, claiming its work in the database so a rerun or a second scanner sends
+nothing twice.
+"""
+
+import os
+
+from celery import Celery
+
+from tyreso_it.core.env import env_int
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tyreso_it.settings")
+
+app = Celery("tyreso_it")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+OUTBOX_DRAIN_INTERVAL = float(env_int("OUTBOX_DRAIN_INTERVAL", 15))
+
+app.conf.beat_schedule = {
+    "deliver-outbox": {
+        "task": "tyreso_it.core.tasks.deliver_outbox",
+        "schedule": OUTBOX_DRAIN_INTERVAL,
+        # A drain that could not start in time is superseded by the next one.
+        "options": {"expires": OUTBOX_DRAIN_INTERVAL * 4},
+    },
+}

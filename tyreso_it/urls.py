@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+
+from orders.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    # The login path is replaceable: a municipal single sign-on takes over LOGIN_URL.
+    path(
+        "konto/logga-in/",
+        login_not_required(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+        name="login",
+    ),
+    path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("bestallningar/", include("orders.urls")),
+    path("admin/", admin.site.urls),
+]
