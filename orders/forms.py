@@ -87,14 +87,19 @@ class PreparationForm(VersionedForm):
         if priority_model is not None:
             for factor in priority_model.factors.all():
                 name = f"factor_{factor.code}"
+                weight = f"{factor.weight.normalize():f}".replace(".", ",")
                 self.fields[name] = forms.TypedChoiceField(
                     label=factor.name,
-                    help_text=factor.help_text,
+                    help_text=_("Weight %(weight)s. %(guidance)s")
+                    % {"weight": weight, "guidance": factor.help_text},
                     choices=[(i, str(i)) for i in range(6)],
                     coerce=int,
                     initial=values.get(factor.code, 0),
                 )
                 self.factor_fields.append((name, factor))
+
+    def factor_rows(self):
+        return [self[name] for name, _factor in self.factor_fields]
 
     def priority_values(self) -> dict[str, int]:
         return {factor.code: self.cleaned_data[name] for name, factor in self.factor_fields}
@@ -188,6 +193,7 @@ class OrderFilterForm(forms.Form):
             ("title", _("Title")),
             ("status", _("Status")),
             ("changed", _("Last changed")),
+            ("stale", _("Longest unchanged")),
             ("priority", _("Priority score")),
         ],
     )

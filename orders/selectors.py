@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from organisation.models import User
 
@@ -25,6 +26,7 @@ LIST_SORTS = {
     "status": "status",
     "-status": "-status",
     "changed": "-status_changed_at",
+    "stale": "status_changed_at",
     "priority": "-priority_score",
 }
 
@@ -82,37 +84,88 @@ class TimelineEntry:
     comment: Any = None
 
 
-TIMELINE_SKIP = {"status", "status_changed_at", "priority_values", "reference", "submitted_at"}
+TIMELINE_SKIP = {
+    "status", "status_changed_at", "priority_values", "reference", "submitted_at", "decided_at",
+    "delivered_at", "closed_at", "delegated_decision", "created_at",
+}
+# A field change saved by a transition is shown with that transition, not on its own.
+SAME_STEP = timedelta(seconds=2)
+
+
+def _display(field, value, names: dict) -> Any:
+    if value in (None, ""):
+        return None
+    if field.is_relation:
+        return names.get((field.related_model, value), value)
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return value
 
 
 def order_timeline(order: Order) -> list[TimelineEntry]:
-    """Transitions, comments and field changes of an order as one list, oldest first."""
-    entries: list[TimelineEntry] = []
-    for event in order.events.select_related("actor"):
-        entries.append(TimelineEntry(at=event.at, kind="event", actor=event.actor, event=event,
-                                     text=event.reason))
+    """Transitions, comments and field changes of an order as one list, oldest first.
+
+    A fixed number of queries whatever the length of the history: events, comments and
+    history records once each, and the names behind changed foreign keys in one query per
+    related model.
+    """
+    events = [
+        TimelineEntry(at=e.at, kind="event", actor=e.actor, event=e, text=e.reason)
+        for e in order.events.select_related("actor")
+    ]
+    entries: list[TimelineEntry] = list(events)
     for comment in order.comments.select_related("author"):
         if comment.kind != comment.Kind.COMMENT:
             continue  # supplement requests and answers are told by their transition
         entries.append(TimelineEntry(at=comment.created_at, kind="comment", actor=comment.author,
                                      text=comment.body, comment=comment))
     records = list(order.history.select_related("history_user").order_by("history_date"))
-    fields = {f.name: f for f in Order._meta.concrete_fields}
     if records:
         first = records[0]
         entries.append(TimelineEntry(at=first.history_date, kind="created",
                                      actor=first.history_user))
+    fields = {f.name: f for f in Order._meta.concrete_fields}
+    deltas = []
+    wanted: dict[Any, set] = {}
     for previous, record in zip(records, records[1:], strict=False):
-        delta = record.diff_against(previous)
-        changes = []
-        for change in delta.changes:
-            if change.field in TIMELINE_SKIP or change.field not in fields:
-                continue
-            model_field = fields[change.field]
-            changes.append((str(model_field.verbose_name), change.old, change.new))
+        changes = [
+            c for c in record.diff_against(previous).changes
+            if c.field not in TIMELINE_SKIP and c.field in fields
+        ]
+        for change in changes:
+            field = fields[change.field]
+            if field.is_relation:
+                wanted.setdefault(field.related_model, set()).update(
+                    v for v in (change.old, change.new) if v is not None
+                )
         if changes:
+            deltas.append((record, changes))
+    names = {
+        (model, obj.pk): str(obj)
+        for model, ids in wanted.items()
+        for obj in model._default_manager.filter(pk__in=ids)
+    }
+    for record, changes in deltas:
+        shown = [
+            (str(fields[c.field].verbose_name), _display(fields[c.field], c.old, names),
+             _display(fields[c.field], c.new, names))
+            for c in changes
+        ]
+        step = next(
+            (
+                e for e in events
+                if e.actor is not None and e.actor.pk == record.history_user_id
+                and abs(e.at - record.history_date) < SAME_STEP
+            ),
+            None,
+        )
+        if step is not None:
+            step.changes.extend(shown)
+        else:
             entries.append(TimelineEntry(at=record.history_date, kind="change",
-                                         actor=record.history_user, changes=changes,
+                                         actor=record.history_user, changes=shown,
                                          text=record.history_change_reason or ""))
     entries.sort(key=lambda entry: entry.at)
     return entries
