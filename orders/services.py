@@ -248,10 +248,14 @@ def order_submit(*, order_id: int, actor: User) -> Order:
 def order_take_on(*, order_id: int, actor: User, handler: User | None = None) -> Order:
     """The ordering function takes a submitted order into preparation, with a handler."""
     handler = handler or actor
-    if not perms.is_ordering_function(handler):
-        raise OrderError(_("The handler must belong to the ordering function."), field="handler")
 
     def apply(order: Order) -> None:
+        # Checked after the state and the actor's right, so that someone without the right
+        # is told so, not that their choice of handler is wrong.
+        if not perms.is_ordering_function(handler):
+            raise OrderError(
+                _("The handler must belong to the ordering function."), field="handler"
+            )
         order.handler = handler
         _grant_order_view(order, [handler])
 
