@@ -364,6 +364,10 @@ def order_apply_board_decision(
         raise OrderError(_("Unknown decision."))
 
     def apply(order: Order) -> None:
+        if outcome == "reject" and not reason.strip():
+            # A note alone satisfies the transition's reason check, but the order records the
+            # reason for rejection itself (and the database refuses a rejection without one).
+            raise OrderError(_("Give the reason for the rejection."), field="reason")
         order.decision_note = note
         if outcome in {"approve", "reject"}:
             order.decided_at = timezone.now()
