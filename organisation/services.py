@@ -63,5 +63,17 @@ def registration_grant_membership(*, registration: OrdererRegistration) -> None:
         department_add_member(department=registration.department, user=registration.deputy)
 
 
+@transaction.atomic
 def provider_add_member(*, provider: Provider, user: User) -> None:
+    """Make `user` staff of `provider`, with sight of the orders already assigned to it.
+
+    Planning an order grants its provider's staff of that moment; someone joining later gets
+    the same rights here, so they do not act on orders they cannot see.
+    """
+    from orders.models import Order
+
     provider.members.add(user)
+    assigned = Order.objects.filter(provider=provider)
+    if assigned.exists():
+        assign_perm("orders.view_order", user, assigned)
+        assign_perm("orders.carry_out_order", user, assigned)
