@@ -74,3 +74,9 @@ class OrdererRegistrationAdmin(SimpleHistoryAdmin):
 class ProviderAdmin(SimpleHistoryAdmin):
     list_display = ("name", "kind", "email")
     filter_horizontal = ("members",)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Staff added here get sight of the orders already assigned, as through the service.
+        for user in form.instance.members.all():
+            services.provider_add_member(provider=form.instance, user=user)
