@@ -53,7 +53,7 @@ def _get_order(request: HttpRequest, pk: int) -> Order:
 def home(request: HttpRequest) -> HttpResponse:
     """The start page: what this person has to do or follow, by role."""
     user = request.user
-    context: dict = {"sections": []}
+    context: dict = {"ageing_days": settings.ORDER_AGEING_DAYS}
     if perms.is_ordering_function(user):
         queue = selectors.queue_for_ordering_function(user)
         context["queue"] = {key: list(qs[:10]) for key, qs in queue.items()}

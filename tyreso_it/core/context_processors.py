@@ -8,8 +8,14 @@ def navigation(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     from orders.permissions import is_ordering_function, sees_all
+    from organisation.selectors import departments_of
 
     return {
         "nav_sees_all": sees_all(user),
         "nav_ordering_function": is_ordering_function(user),
+        # Lazily: a page that never shows the link never asks.
+        "nav_can_order": lambda: bool(
+            departments_of(user, "organisation.member")
+            or departments_of(user, "organisation.coordinate")
+        ),
     }
