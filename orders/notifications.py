@@ -53,6 +53,9 @@ def _recipients(order: Order, event: OrderEvent) -> list[str]:
         emails += [m.email for m in order.provider.members.all()]
     if action in {"supplement", "withdraw"} and order.handler_id:
         emails.append(order.handler.email)
+    if action == "withdraw" and event.from_status == "submitted":
+        # Nobody has taken it on yet: it is in the whole ordering function's queue.
+        emails += _ordering_function_emails()
     return emails
 
 
