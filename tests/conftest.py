@@ -1,0 +1,204 @@
+"""Shared fixtures for the whole suite.
+
+People in roles (each a fresh `User` with exactly the rights of that role):
+
+    orderer          authorised orderer of `department` (member, on the register from today)
+    colleague        a second authorised orderer of the same `department`
+    it_lead          the IT lead of `department` (coordinate + member)
+    coordinator      ordering function (IT coordinator); prepares and plans
+    change_manager   change manager (ordering function + decisions)
+    it_chief         IT chief (sees all, acts on nothing)
+    provider_user    staff of `provider`
+    other_orderer    authorised orderer of `other_department`
+    outsider         logged-in person with no role, department or provider
+
+Orders: the `make_order` fixture is `tests.factories.make_order` with the department and
+orderer defaulting to `department` and `orderer`, and the handler to `coordinator`:
+
+    order = make_order("ready_for_decision")
+    order = make_order("planned", provider=provider)   # staff: provider_user
+
+Tests that need a service are marked, and the marker decides skip or fail:
+
+    @pytest.mark.postgres    needs PostgreSQL (DATABASE_URL=postgres://...)
+    @pytest.mark.redis       needs a reachable Redis at REDIS_URL
+
+Without the service the test is skipped with the reason; when the environment variable `CI`
+is set (true, 1, yes) it fails instead, so a CI run can never pass by skipping. The same
+checks are available as the fixtures `postgres` and `redis`.
+
+Every test directory is a package (has `__init__.py`), so test modules of the same name in
+different apps do not clash, and helpers import as `from tests.factories import ...`.
+"""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+from django.test.utils import override_settings
+
+from tests import factories
+
+# --- services the suite may need, CI-aware --------------------------------------------------
+
+
+def running_in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no", "off"}
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip with `reason`; in CI, fail with it: a missing service there is a broken setup."""
+    if running_in_ci():
+        pytest.fail(f"{reason} (CI is set, so this test may not be skipped)", pytrace=False)
+    pytest.skip(reason)
+
+
+def require_postgres() -> None:
+    if connection.vendor != "postgresql":
+        skip_or_fail(
+            f"needs PostgreSQL (row locks, real concurrency); the database is "
+            f"{connection.vendor}: set DATABASE_URL=postgres://..."
+        )
+
+
+def redis_url() -> str:
+    return os.environ.get("REDIS_URL") or getattr(django_settings, "REDIS_URL", "")
+
+
+def require_redis() -> None:
+    url = redis_url()
+    if not url or urlparse(url).scheme not in {"redis", "rediss"}:
+        skip_or_fail("needs Redis: REDIS_URL is not set to a redis:// address")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
+    except redis.RedisError as exc:
+        skip_or_fail(f"needs Redis, but {url} does not answer: {exc}")
+
+
+SERVICE_MARKERS = {"postgres": require_postgres, "redis": require_redis}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # Before fixtures, so a skipped test never sets up a database it cannot use.
+    for name, require in SERVICE_MARKERS.items():
+        if item.get_closest_marker(name) is not None:
+            require()
+
+
+@pytest.fixture
+def postgres() -> None:
+    """Skip (fail under CI) unless the test database is PostgreSQL."""
+    require_postgres()
+
+
+@pytest.fixture
+def redis() -> str:
+    """Skip (fail under CI) unless Redis answers at REDIS_URL; gives the URL."""
+    require_redis()
+    return redis_url()
+
+
+# --- test-wide settings --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Hashing with the production hasher costs a third of a second per user."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path) -> None:
+    """Attachments written by a test land in its own temporary directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# --- organisation ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def department(db):
+    return factories.DepartmentFactory(name="Barn- och utbildningsförvaltningen",
+                                       short_name="BUF")
+
+
+@pytest.fixture
+def other_department(db):
+    return factories.DepartmentFactory(name="Socialförvaltningen", short_name="SOC")
+
+
+@pytest.fixture
+def provider(db):
+    return factories.ProviderFactory(name="IT-enheten", kind="internal")
+
+
+@pytest.fixture
+def orderer(department):
+    return factories.make_orderer(department, username="orderer", first_name="Olga")
+
+
+@pytest.fixture
+def colleague(department):
+    return factories.make_orderer(department, username="colleague", first_name="Kalle")
+
+
+@pytest.fixture
+def it_lead(department):
+    return factories.make_it_lead(
+        department, factories.UserFactory(username="it_lead", first_name="Ida")
+    )
+
+
+@pytest.fixture
+def coordinator(db):
+    return factories.make_coordinator(username="coordinator", first_name="Sam")
+
+
+@pytest.fixture
+def change_manager(db):
+    return factories.make_change_manager(username="change_manager", first_name="Cecilia")
+
+
+@pytest.fixture
+def it_chief(db):
+    return factories.make_it_chief(username="it_chief", first_name="Ivar")
+
+
+@pytest.fixture
+def provider_user(provider):
+    return factories.make_provider_user(provider, username="provider_user", first_name="Pelle")
+
+
+@pytest.fixture
+def other_orderer(other_department):
+    return factories.make_orderer(other_department, username="other_orderer", first_name="Otto")
+
+
+@pytest.fixture
+def outsider(db):
+    return factories.make_outsider(username="outsider", first_name="Ulla")
+
+
+# --- orders ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_order(department, orderer, coordinator):
+    """`tests.factories.make_order` with this module's people as the defaults."""
+
+    def make(state: str = "draft", **kwargs):
+        if "orderer" not in kwargs:
+            kwargs.setdefault("department", department)
+            kwargs["orderer"] = orderer
+        kwargs.setdefault("handler", coordinator)
+        return factories.make_order(state, **kwargs)
+
+    return make
