@@ -1,0 +1,60 @@
+# Developer commands for tyreso-it.
+#
+#   make run     migrate, load the demo data and run web, Celery worker and beat
+#   make test    run the whole test suite (extra pytest arguments: make test ARGS="-k foo")
+#
+# Each target creates .venv with Python 3.13 when it is missing and reinstalls
+# requirements.lock only when the lock has changed since the last install.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+ARGS ?=
+# An explicit interpreter to build the venv with, e.g. make venv PYTHON=/opt/py313/bin/python3
+PYTHON ?=
+export PYTHON
+
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: help venv run demo test lint messages
+
+help:
+	@echo "make run       start the app with demo data on http://$(HOST):$(PORT)/ (PORT=... to change)"
+	@echo "make test      run the tests (ARGS=\"-k name\" passes arguments to pytest)"
+	@echo "make lint      ruff check"
+	@echo "make messages  update and compile the Swedish translations"
+	@echo "make demo      load the demo data only"
+	@echo "make venv      create or update .venv from requirements.lock"
+
+venv:
+	@scripts/ensure_venv.sh $(VENV)
+
+# Compiled translations; skipped with a warning where gettext is not installed.
+%.mo: %.po
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		msgfmt --check-format -o $@ $< ; \
+	else \
+		echo "warning: msgfmt (gettext) not found; $@ not compiled" >&2 ; \
+	fi
+
+run: venv $(MO_FILES)
+	$(PY) scripts/run_dev.py --host $(HOST) --port $(PORT)
+
+demo: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+
+test: venv $(MO_FILES)
+	$(PY) -m pytest $(ARGS)
+
+lint: venv
+	$(PY) -m ruff check .
+
+messages: venv
+	$(PY) manage.py makemessages --locale sv --no-obsolete
+	$(PY) manage.py compilemessages --locale sv
