@@ -7,52 +7,24 @@ threads together on a barrier, and close each thread's connection at its end.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from orders import services
 from orders.models import Order, OrderEvent, OrderUserObjectPermission, ReferenceCounter
 from orders.services import InvalidTransition, StaleVersion
-from organisation.models import User
-from tests.factories import DepartmentFactory, make_change_manager, make_coordinator, make_order
-from tests.factories import make_orderer as new_orderer
+from tests.concurrency import as_user, run_together
+from tests.factories import (
+    DepartmentFactory,
+    make_change_manager,
+    make_coordinator,
+    make_order,
+    make_orderer,
+)
 from tyreso_it.core.models import OutboxMessage
 
 S = Order.Status
 THREADS = 20
-
-def run_together(count: int, work: Callable[[int], Any]) -> list[Any]:
-    """Run `work(0)` … `work(count - 1)` in threads released at the same instant; return each
-    one's result or the exception it raised."""
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[index] = work(index)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results
-
-
-def as_user(user: User) -> User:
-    """The person loaded in this thread (permission caches are per object)."""
-    return User.objects.get(pk=user.pk)
 
 
 # --- reference numbers -----------------------------------------------------------------------
@@ -62,7 +34,7 @@ def as_user(user: User) -> User:
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_submissions_get_gap_free_unique_references():
     department = DepartmentFactory()
-    orderers = [new_orderer(department) for _ in range(4)]
+    orderers = [make_orderer(department) for _ in range(4)]
     drafts = [
         make_order("draft", department=department, orderer=orderers[i % 4])
         for i in range(THREADS)
@@ -87,7 +59,7 @@ def test_concurrent_submissions_get_gap_free_unique_references():
 @pytest.mark.django_db(transaction=True)
 def test_refused_submissions_among_concurrent_ones_leave_no_gap():
     department = DepartmentFactory()
-    orderer = new_orderer(department)
+    orderer = make_orderer(department)
     # Every fourth draft lacks its need and is refused inside its transaction.
     drafts = [
         make_order("draft", department=department, orderer=orderer,
