@@ -253,6 +253,14 @@ def _detail(request: HttpRequest, order: Order, *, bound: dict | None = None, st
         {"transition": t, "form": bound.get(t.action) or _action_form(t.action, user=user)}
         for t in services.available_actions(user, order)
     ]
+    # A refused action that is not (or no longer) offered has no form on the page to carry
+    # its errors: tell them as messages, or the person would see a 403 or 409 without a word.
+    offered = {item["transition"].action for item in actions}
+    for action, form in bound.items():
+        if action not in offered:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
     context = {
         "order": order,
         "actions": actions,
