@@ -1,6 +1,7 @@
 """Forms for orders: they validate input only; the views hand `cleaned_data` to a service."""
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Department, Provider, User
@@ -55,7 +56,9 @@ class OrderRequestForm(VersionedForm):
             self.order_fields(["department", *REQUEST_FIELDS])
         for name in ("one_off_cost", "yearly_cost", "yearly_benefit"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "min": "0"})
+            # Setting min_value on a built field adds no validator: add it explicitly.
             self.fields[name].min_value = 0
+            self.fields[name].validators.append(MinValueValidator(0))
 
     def clean(self):
         data = super().clean()
