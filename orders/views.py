@@ -246,7 +246,7 @@ def _action_form(action: str, data=None, user=None):
 
 
 def _detail(request: HttpRequest, order: Order, *, bound: dict | None = None, status=200,
-            comment_form=None, attachment_form=None) -> HttpResponse:
+            comment_form=None, attachment_form=None, option_form=None) -> HttpResponse:
     user = request.user
     bound = bound or {}
     actions = [
@@ -276,7 +276,8 @@ def _detail(request: HttpRequest, order: Order, *, bound: dict | None = None, st
         "can_attach": order.is_open,
         "comment_form": comment_form or forms.CommentForm(),
         "attachment_form": attachment_form or forms.AttachmentForm(),
-        "option_form": forms.OptionForm() if perms.can_prepare(user, order) else None,
+        "option_form": (option_form or forms.OptionForm())
+        if perms.can_prepare(user, order) else None,
         "handlers": _handlers() if perms.is_ordering_function(user) and order.status in {
             Order.Status.IN_PREPARATION, Order.Status.AWAITING_SUPPLEMENT,
             Order.Status.READY_FOR_DECISION} else None,
@@ -408,7 +409,7 @@ def option_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The option is added."))
         return redirect(f"{order.get_absolute_url()}#alternativ")
     messages.error(request, _("The option was not added: give it at least a name."))
-    return _detail(request, order, status=400)
+    return _detail(request, order, option_form=form, status=400)
 
 
 @require_POST
