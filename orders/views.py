@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.models import Permission
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -23,10 +22,15 @@ from .models import Attachment, Order
 
 
 def _handlers():
-    permission = Permission.objects.get(content_type__app_label="orders", codename="prepare_order")
+    """People of the ordering function (who hold "prepare order"), in one query."""
     return (
         User.objects.filter(is_active=True)
-        .filter(Q(groups__permissions=permission) | Q(user_permissions=permission))
+        .filter(
+            Q(groups__permissions__content_type__app_label="orders",
+              groups__permissions__codename="prepare_order")
+            | Q(user_permissions__content_type__app_label="orders",
+                user_permissions__codename="prepare_order")
+        )
         .distinct()
         .order_by("first_name", "last_name")
     )
