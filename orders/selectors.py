@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organisation.models import User
 
-from .models import Order
+from .models import Comment, Order
 from .permissions import orders_visible_to
 
 LIST_SORTS = {
@@ -67,7 +67,11 @@ def order_detail(user: User, pk: int) -> Order:
             "department", "department__it_lead", "orderer", "handler", "provider", "service",
             "priority_model",
         )
-        .prefetch_related("priority_model__factors", "options", "attachments")
+        .prefetch_related(
+            "priority_model__factors", "options", "attachments",
+            # One query for the timeline and the supplement call-out alike.
+            Prefetch("comments", queryset=Comment.objects.select_related("author")),
+        )
         .get(pk=pk)
     )
 
@@ -116,7 +120,11 @@ def order_timeline(order: Order) -> list[TimelineEntry]:
         for e in order.events.select_related("actor")
     ]
     entries: list[TimelineEntry] = list(events)
-    for comment in order.comments.select_related("author"):
+    if "comments" in getattr(order, "_prefetched_objects_cache", {}):
+        comments = order.comments.all()  # prefetched with their authors by order_detail
+    else:
+        comments = order.comments.select_related("author")
+    for comment in comments:
         if comment.kind != comment.Kind.COMMENT:
             continue  # supplement requests and answers are told by their transition
         entries.append(TimelineEntry(at=comment.created_at, kind="comment", actor=comment.author,
