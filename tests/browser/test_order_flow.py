@@ -98,18 +98,23 @@ def test_order_goes_from_draft_to_ready_for_decision_in_the_browser(page):
     _log_in(page, "samordnare")
     page.goto(page.base_url + order.get_absolute_url())
     # Marking ready before the brief is complete is refused with what is missing.
-    page.locator("#action-mark_ready").get_by_role("button", name="Markera redo för beslut").click()
+    mark_ready = page.locator("#action-mark_ready").get_by_role(
+        "button", name="Markera redo för beslut"
+    )
+    mark_ready.click()
     page.wait_for_selector("#action-mark_ready .form-errors")
     assert "Beslutsunderlaget är inte komplett" in page.inner_text("#action-mark_ready")
     assert_accessible(page)
     page.get_by_role("link", name="Redigera beredningen").click()
     assert_accessible(page)
-    page.get_by_label("IT-krav").fill("Inloggning med e-legitimation; integration med elevregistret.")
+    page.get_by_label("IT-krav").fill("E-legitimation och integration med elevregistret.")
     page.get_by_label("Beräknad kostnad (kr)").fill("180000")
     page.get_by_label("Risknivå").select_option("medium")
     page.get_by_label("Lagkrav").select_option("2")
     page.get_by_label("Nytta för invånarna").select_option("5")
-    page.get_by_label("Rekommendation (beslutsunderlag)").fill("Bygg e-tjänsten på e-tjänsteplattformen.")
+    page.get_by_label("Rekommendation (beslutsunderlag)").fill(
+        "Bygg e-tjänsten på e-tjänsteplattformen."
+    )
     page.get_by_role("button", name="Spara beredningen").click()
     page.wait_for_selector("#h-prep")
     # 2 × 3 (lagkrav) + 5 × 2 (nytta för invånarna) = 16
