@@ -128,15 +128,19 @@ class Report:
 def _departments(report: Report) -> dict[str, Department]:
     departments: dict[str, Department] = {}
     for short, name, parent, email in DEPARTMENTS:
-        department, created = Department.objects.get_or_create(
-            short_name=short,
-            defaults={
-                "name": name,
-                "parent": departments.get(parent) if parent else None,
-                "email": email,
-            },
+        # Either natural key finds a department entered by hand before the demo was loaded.
+        department = (
+            Department.objects.filter(short_name=short).first()
+            or Department.objects.filter(name=name).first()
         )
-        report.created["departments"] += created
+        if department is None:
+            department = Department.objects.create(
+                short_name=short,
+                name=name,
+                parent=departments.get(parent) if parent else None,
+                email=email,
+            )
+            report.created["departments"] += 1
         departments[short] = department
     return departments
 
