@@ -12,6 +12,9 @@ People in roles (each a fresh `User` with exactly the rights of that role):
     other_orderer    authorised orderer of `other_department`
     outsider         logged-in person with no role, department or provider
 
+Data shared by the tests of one module: a module-scoped fixture that requests
+`module_transaction` (see there).
+
 Orders: the `make_order` fixture is `tests.factories.make_order` with the department and
 orderer defaulting to `department` and `orderer`, and the handler to `coordinator`:
 
@@ -38,7 +41,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import override_settings
 
 from tests import factories
@@ -119,6 +122,20 @@ def _fast_password_hashing():
 def _media_in_tmp(settings, tmp_path) -> None:
     """Attachments written by a test land in its own temporary directory."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker):
+    """A transaction around a whole test module, rolled back at its end.
+
+    Rows that many tests of a module only read (a world of departments, people and orders)
+    can be made once by a module-scoped fixture that requests this one; each test still runs
+    in its own savepoint (`django_db`), so what a test writes is undone after it. Not for
+    transactional tests.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 # --- organisation ---------------------------------------------------------------------------

@@ -8,6 +8,8 @@ direct order permission table, never on guardian's generic table.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -18,12 +20,18 @@ from orders import selectors
 from orders.models import OrderUserObjectPermission
 from orders.permissions import can_view, orders_visible_to
 from tests.factories import (
+    DepartmentFactory,
     OrderFactory,
     ProviderFactory,
     UserFactory,
     fresh,
+    make_change_manager,
+    make_coordinator,
+    make_it_chief,
+    make_it_lead,
     make_order,
     make_orderer,
+    make_outsider,
     make_provider_user,
 )
 
@@ -32,102 +40,118 @@ pytestmark = pytest.mark.django_db
 GENERIC_TABLES = ("guardian_userobjectpermission", "guardian_groupobjectpermission")
 
 
-@pytest.fixture
-def world(department, other_department, orderer, colleague, provider, provider_user,
-          coordinator):
-    """Orders of two departments in several states; `provider` carries out two of them."""
-    other_orderer = make_orderer(other_department)
-    other_provider = ProviderFactory()
+@pytest.fixture(scope="module")
+def world(module_transaction):
+    """Two departments with orders in several states, and a person of every role.
+
+    `provider` carries out two orders; another provider carries out a third. Made once for
+    the module: the tests only read it.
+    """
+    # Named apart from the `department` fixtures, which tests of this module may use too.
+    department = DepartmentFactory(name="Kultur- och fritidsförvaltningen", short_name="KFF")
+    other_department = DepartmentFactory(name="Samhällsbyggnadsförvaltningen", short_name="SBF")
+    provider, other_provider = ProviderFactory(), ProviderFactory()
+    people = SimpleNamespace(
+        department=department,
+        orderer=make_orderer(department),
+        colleague=make_orderer(department),
+        deputy=UserFactory(),
+        it_lead=make_it_lead(department),
+        coordinator=make_coordinator(),
+        change_manager=make_change_manager(),
+        it_chief=make_it_chief(),
+        superuser=UserFactory(is_superuser=True),
+        provider=provider,
+        provider_user=make_provider_user(provider),
+        other_orderer=make_orderer(other_department),
+        outsider=make_outsider(),
+    )
+    make_orderer(department, deputy=people.deputy)
     make_provider_user(other_provider)
 
-    def of(state, who=orderer, dept=department, prov=provider):
-        return make_order(state, department=dept, orderer=who, handler=coordinator,
-                          provider=prov)
+    def of(state, who=people.orderer, dept=department, prov=provider):
+        return make_order(state, department=dept, orderer=who, handler=people.coordinator,
+                          change_manager=people.change_manager, provider=prov)
 
-    return {
+    colleague, other = people.colleague, people.other_orderer
+    people.orders = {
         "own_draft": of("draft"),
         "own_submitted": of("submitted"),
         "colleague_draft": of("draft", colleague),
         "colleague_submitted": of("submitted", colleague),
         "colleague_planned": of("planned", colleague),
         "approved": of("approved", colleague),
-        "other_draft": of("draft", other_orderer, other_department),
-        "other_submitted": of("submitted", other_orderer, other_department),
-        "other_in_progress": of("in_progress", other_orderer, other_department),
-        "other_provider_planned": of("planned", other_orderer, other_department,
-                                     other_provider),
+        "other_draft": of("draft", other, other_department),
+        "other_submitted": of("submitted", other, other_department),
+        "other_in_progress": of("in_progress", other, other_department),
+        "other_provider_planned": of("planned", other, other_department, other_provider),
     }
+    return people
 
 
 def visible(user, world) -> set[str]:
+    """Names of the world's orders that `user` sees."""
     ids = set(orders_visible_to(fresh(user)).values_list("pk", flat=True))
-    return {name for name, order in world.items() if order.pk in ids}
+    return {name for name, order in world.orders.items() if order.pk in ids}
 
 
-def test_an_orderer_sees_own_drafts_and_the_departments_submitted_orders(orderer, world):
-    assert visible(orderer, world) == {
+def test_an_orderer_sees_own_drafts_and_the_departments_submitted_orders(world):
+    assert visible(world.orderer, world) == {
         "own_draft", "own_submitted", "colleague_submitted", "colleague_planned", "approved",
     }
 
 
-def test_an_orderer_does_not_see_a_colleagues_draft(orderer, world):
-    assert "colleague_draft" not in visible(orderer, world)
+def test_an_orderer_does_not_see_a_colleagues_draft(world):
+    assert "colleague_draft" not in visible(world.orderer, world)
 
 
-def test_an_orderer_never_sees_another_departments_orders(orderer, world):
-    assert not {name for name in visible(orderer, world) if name.startswith("other_")}
+def test_an_orderer_never_sees_another_departments_orders(world):
+    assert not {name for name in visible(world.orderer, world) if name.startswith("other_")}
 
 
-def test_the_it_lead_sees_every_order_of_the_department_drafts_included(it_lead, world):
-    assert visible(it_lead, world) == {
+def test_the_it_lead_sees_every_order_of_the_department_drafts_included(world):
+    assert visible(world.it_lead, world) == {
         "own_draft", "own_submitted", "colleague_draft", "colleague_submitted",
         "colleague_planned", "approved",
     }
 
 
-def test_a_deputy_sees_the_departments_submitted_orders(department, world):
-    deputy = UserFactory()
-    make_orderer(department, deputy=deputy)
-
-    assert visible(deputy, world) == {
+def test_a_deputy_sees_the_departments_submitted_orders(world):
+    assert visible(world.deputy, world) == {
         "own_submitted", "colleague_submitted", "colleague_planned", "approved",
     }
 
 
 @pytest.mark.parametrize("role", ["coordinator", "change_manager", "it_chief"])
-def test_the_ordering_function_change_manager_and_it_chief_see_every_order(
-    role, request, world
-):
-    person = request.getfixturevalue(role)
-
-    assert visible(person, world) == set(world)
+def test_the_ordering_function_change_manager_and_it_chief_see_every_order(role, world):
+    assert visible(getattr(world, role), world) == set(world.orders)
 
 
 def test_a_superuser_sees_every_order(world):
-    assert visible(UserFactory(is_superuser=True), world) == set(world)
+    assert visible(world.superuser, world) == set(world.orders)
 
 
-def test_a_provider_sees_only_the_orders_assigned_to_it(provider_user, world):
-    assert visible(provider_user, world) == {"colleague_planned", "other_in_progress"}
+def test_a_provider_sees_only_the_orders_assigned_to_it(world):
+    assert visible(world.provider_user, world) == {"colleague_planned", "other_in_progress"}
 
 
-def test_an_approved_order_is_not_yet_the_providers(provider_user, world):
-    assert "approved" not in visible(provider_user, world)
+def test_an_approved_order_is_not_yet_the_providers(world):
+    assert "approved" not in visible(world.provider_user, world)
 
 
-def test_an_outsider_sees_no_order(outsider, world):
-    assert visible(outsider, world) == set()
+def test_an_outsider_sees_no_order(world):
+    assert visible(world.outsider, world) == set()
 
 
 def test_an_anonymous_visitor_sees_no_order(world):
     assert not orders_visible_to(AnonymousUser()).exists()
 
 
-def test_can_view_agrees_with_the_list(orderer, provider_user, outsider, world):
-    for person in (orderer, provider_user, outsider):
+def test_can_view_agrees_with_the_list(world):
+    for person in (world.orderer, world.it_lead, world.provider_user, world.outsider):
         person = fresh(person)
         listed = set(orders_visible_to(person).values_list("pk", flat=True))
-        for order in world.values():
+        for order in world.orders.values():
             assert can_view(person, order) == (order.pk in listed)
 
 
@@ -155,9 +179,9 @@ def listing_queries(user) -> tuple[list[str], list[str]]:
 
 @pytest.mark.parametrize("who", ["orderer", "provider_user", "it_lead"])
 def test_listing_the_orders_a_person_may_see_is_one_query(
-    who, request, world, django_assert_num_queries
+    who, world, django_assert_num_queries
 ):
-    person = fresh(request.getfixturevalue(who))
+    person = fresh(getattr(world, who))
     orders_visible_to(person)  # the scope is looked up once per request
 
     with django_assert_num_queries(1) as captured:
@@ -171,8 +195,8 @@ def test_listing_the_orders_a_person_may_see_is_one_query(
 
 
 @pytest.mark.parametrize("who", ["orderer", "provider_user"])
-def test_no_query_of_the_listing_touches_guardians_generic_table(who, request, world):
-    scope, listing = listing_queries(fresh(request.getfixturevalue(who)))
+def test_no_query_of_the_listing_touches_guardians_generic_table(who, world):
+    scope, listing = listing_queries(fresh(getattr(world, who)))
 
     for sql in scope + listing:
         for table in GENERIC_TABLES:
@@ -180,24 +204,22 @@ def test_no_query_of_the_listing_touches_guardians_generic_table(who, request, w
 
 
 @pytest.mark.parametrize("who", ["orderer", "provider_user"])
-def test_the_cost_of_listing_does_not_grow_with_the_number_of_orders(
-    who, request, department, orderer, provider, world
-):
-    person = request.getfixturevalue(who)
+def test_the_cost_of_listing_does_not_grow_with_the_number_of_orders(who, world):
+    person = getattr(world, who)
     scope_before, listing_before = listing_queries(fresh(person))
     for _ in range(6):
-        order = make_order("planned", department=department, orderer=orderer,
-                           provider=provider)
-        assert order.provider == provider
+        make_order("planned", department=world.department, orderer=world.orderer,
+                   handler=world.coordinator, provider=world.provider)
 
     scope_after, listing_after = listing_queries(fresh(person))
 
+    assert len(visible(person, world)) < len(list(orders_visible_to(fresh(person))))
     assert len(listing_before) == len(listing_after) == 1
     assert len(scope_after) == len(scope_before) <= 5
 
 
-def test_the_order_list_with_its_joins_is_one_query(orderer, world, django_assert_num_queries):
-    person = fresh(orderer)
+def test_the_order_list_with_its_joins_is_one_query(world, django_assert_num_queries):
+    person = fresh(world.orderer)
     selectors.order_list(person)
 
     with django_assert_num_queries(1):
@@ -208,7 +230,7 @@ def test_the_order_list_with_its_joins_is_one_query(orderer, world, django_asser
     assert len(labels) == 5
 
 
-def test_bare_drafts_from_the_factory_are_visible_to_their_writer(department, orderer):
+def test_bare_drafts_from_the_factory_are_visible_to_their_writer(department, orderer, world):
     draft = OrderFactory(department=department, orderer=orderer)
 
     assert list(orders_visible_to(fresh(orderer))) == [draft]

@@ -30,14 +30,19 @@ from tests.factories import (
     ALL_STATES,
     COMPLETE_BRIEF,
     PRIORITY_VALUES,
+    DepartmentFactory,
+    ProviderFactory,
     UserFactory,
     ensure_priority_model,
     fresh,
+    make_change_manager,
     make_coordinator,
     make_expired_orderer,
+    make_it_chief,
     make_it_lead,
     make_order,
     make_orderer,
+    make_outsider,
     make_provider_user,
 )
 from tyreso_it.core.models import OutboxMessage
@@ -51,37 +56,31 @@ REASON = "Så blir det bäst för verksamheten."
 # --- the people around one order -------------------------------------------------------------
 
 
-@pytest.fixture
-def cast(
-    department,
-    other_department,
-    orderer,
-    colleague,
-    it_lead,
-    coordinator,
-    change_manager,
-    it_chief,
-    provider,
-    provider_user,
-    other_orderer,
-    outsider,
-):
-    """Everyone who might try a transition, by the name the cases below use."""
+@pytest.fixture(scope="module")
+def cast(module_transaction):
+    """Everyone who might try a transition, by the name the cases below use.
+
+    Made once for the module (the cases only use the people's rights, which no case changes);
+    each test makes its own orders, undone after it.
+    """
+    department = DepartmentFactory(name="Kultur- och fritidsförvaltningen", short_name="KFF")
+    other_department = DepartmentFactory(name="Samhällsbyggnadsförvaltningen", short_name="SBF")
+    provider = ProviderFactory()
     return SimpleNamespace(
         department=department,
-        orderer=orderer,
-        colleague=colleague,
-        it_lead=it_lead,
-        coordinator=coordinator,  # the handler of every order made here
-        other_coordinator=make_coordinator(username="other_coordinator"),
-        change_manager=change_manager,
-        it_chief=it_chief,
+        orderer=make_orderer(department),
+        colleague=make_orderer(department),
+        it_lead=make_it_lead(department),
+        coordinator=make_coordinator(),  # the handler of every order made here
+        other_coordinator=make_coordinator(),
+        change_manager=make_change_manager(),
+        it_chief=make_it_chief(),
         provider=provider,
-        provider_user=provider_user,
-        other_provider_user=make_provider_user(username="other_provider_user"),
-        other_orderer=other_orderer,
-        other_it_lead=make_it_lead(other_department, UserFactory(username="other_it_lead")),
-        outsider=outsider,
+        provider_user=make_provider_user(provider),
+        other_provider_user=make_provider_user(),
+        other_orderer=make_orderer(other_department),
+        other_it_lead=make_it_lead(other_department),
+        outsider=make_outsider(),
     )
 
 
