@@ -4,8 +4,10 @@ Roles that see or act on every order get it from a model permission on their gro
 tied to one department or one order are guardian object permissions instead.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import translation
 
 from .models import Role
 
@@ -53,17 +55,20 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
 
 @transaction.atomic
 def roles_sync() -> None:
-    """Create every role with its group and give each group exactly its permissions."""
-    for code, label in Role.Code.choices:
-        group, _ = Group.objects.get_or_create(name=str(label))
-        role, _ = Role.objects.get_or_create(
-            code=code,
-            defaults={
-                "name": str(label),
-                "group": group,
-                "description": ROLE_DESCRIPTIONS.get(code, ""),
-            },
-        )
+    """Create every role with its group and give each group exactly its permissions.
+
+    Roles are found by their code, never by a translated name, so running this in any
+    language (migrate runs with translations off) creates nothing twice.
+    """
+    for code, _label in Role.Code.choices:
+        role = Role.objects.select_related("group").filter(code=code).first()
+        if role is None:
+            with translation.override(settings.LANGUAGE_CODE):
+                name = str(Role.Code(code).label)
+            group, _created = Group.objects.get_or_create(name=name)
+            role = Role.objects.create(
+                code=code, name=name, group=group, description=ROLE_DESCRIPTIONS.get(code, "")
+            )
         wanted = []
         for dotted in ROLE_PERMISSIONS.get(code, ()):
             app_label, codename = dotted.split(".")
