@@ -11,6 +11,14 @@ from .models import Order, PriorityModel, SolutionOption
 from .services import PREPARATION_FIELDS, REQUEST_FIELDS
 
 
+def not_negative(field: forms.Field) -> None:
+    """An amount that cannot be below zero. Setting min_value on a built field adds no
+    validator, so the validator is added explicitly."""
+    field.min_value = 0
+    field.validators.append(MinValueValidator(0))
+    field.widget.attrs.update({"inputmode": "decimal", "min": "0"})
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -55,10 +63,7 @@ class OrderRequestForm(VersionedForm):
             )
             self.order_fields(["department", *REQUEST_FIELDS])
         for name in ("one_off_cost", "yearly_cost", "yearly_benefit"):
-            self.fields[name].widget.attrs.update({"inputmode": "decimal", "min": "0"})
-            # Setting min_value on a built field adds no validator: add it explicitly.
-            self.fields[name].min_value = 0
-            self.fields[name].validators.append(MinValueValidator(0))
+            not_negative(self.fields[name])
 
     def clean(self):
         data = super().clean()
@@ -84,6 +89,7 @@ class PreparationForm(VersionedForm):
 
     def __init__(self, *args, priority_model: PriorityModel | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        not_negative(self.fields["estimated_cost"])
         self.priority_model = priority_model
         self.factor_fields = []
         values = self.instance.priority_values or {}
@@ -168,6 +174,10 @@ class OptionForm(forms.ModelForm):
             "pros": forms.Textarea(attrs={"rows": 2}),
             "cons": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        not_negative(self.fields["estimated_cost"])
 
 
 class OrderFilterForm(forms.Form):
