@@ -1061,6 +1061,19 @@ def test_preparation_with_a_cost_that_is_not_a_number_is_refused_by_the_field(
     assert Order.objects.get(pk=order.pk).it_requirements == ""
 
 
+def test_preparation_with_a_negative_cost_is_refused_by_the_field(
+    client, make_order, coordinator
+):
+    factories.ensure_priority_model()
+    order = make_order(S.IN_PREPARATION)
+    client.force_login(coordinator)
+    response = client.post(reverse("orders:prepare", args=[order.pk]),
+                           preparation_data(order, estimated_cost="-100000"))
+    assert response.status_code == 400
+    assert_error_by_field(response, "id_estimated_cost")
+    assert Order.objects.get(pk=order.pk).estimated_cost is None
+
+
 def test_preparation_of_a_stale_form_keeps_the_newer_data(
     client, make_order, coordinator, change_manager
 ):
@@ -1570,6 +1583,16 @@ def test_option_without_a_name_is_refused_by_the_field(client, make_order, coord
     form = html(response).find_all("form", action=reverse("orders:option_add", args=[order.pk]))
     assert "open" in form[0].parent.attrs, "the refused option form is folded away"
     assert html(response).by_id("id_pros").text() == "Billigt"
+
+
+def test_option_with_a_negative_cost_is_refused_by_the_field(client, make_order, coordinator):
+    order = make_order(S.IN_PREPARATION)
+    client.force_login(coordinator)
+    response = client.post(reverse("orders:option_add", args=[order.pk]),
+                           {"title": "Gratis", "estimated_cost": "-1"})
+    assert response.status_code == 400
+    assert_error_by_field(response, "id_estimated_cost")
+    assert not SolutionOption.objects.exists()
 
 
 def test_option_by_the_orderer_is_refused(client, make_order, orderer):
