@@ -89,9 +89,12 @@ def can_prepare(user: User, order: Order) -> bool:
 def is_provider_staff(user: User, order: Order) -> bool:
     if not user.is_authenticated or order.provider_id is None:
         return False
-    if "_provider_ids" not in user.__dict__:
-        user._provider_ids = set(user.providers.values_list("pk", flat=True))
-    return order.provider_id in user._provider_ids
+    # getattr, not user.__dict__: request.user is a lazy proxy whose own __dict__ never
+    # holds what is set on the person behind it, so the cache would never be found.
+    provider_ids = getattr(user, "_provider_ids", None)
+    if provider_ids is None:
+        provider_ids = user._provider_ids = set(user.providers.values_list("pk", flat=True))
+    return order.provider_id in provider_ids
 
 
 def can_submit(user: User, order: Order) -> bool:
