@@ -14,11 +14,12 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.functional import SimpleLazyObject
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from orders import selectors
 from orders.models import OrderUserObjectPermission
-from orders.permissions import can_view, orders_visible_to
+from orders.permissions import can_view, is_provider_staff, orders_visible_to
 from tests.factories import (
     DepartmentFactory,
     OrderFactory,
@@ -234,3 +235,14 @@ def test_bare_drafts_from_the_factory_are_visible_to_their_writer(department, or
     draft = OrderFactory(department=department, orderer=orderer)
 
     assert list(orders_visible_to(fresh(orderer))) == [draft]
+
+
+def test_provider_staff_are_looked_up_once_for_the_lazy_request_user(
+    world, django_assert_num_queries
+):
+    person = fresh(world.provider_user)
+    request_user = SimpleLazyObject(lambda: person)  # what AuthenticationMiddleware sets
+    order = world.orders["colleague_planned"]
+
+    with django_assert_num_queries(1):
+        assert all(is_provider_staff(request_user, order) for _ in range(3))
