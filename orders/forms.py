@@ -57,6 +57,8 @@ class OrderRequestForm(VersionedForm):
             lifecycle=Service.Lifecycle.RETIRED
         )
         self.fields["service"].required = False
+        self.fields["service"].empty_label = _("No catalogue service")
+        self.fields["kind"].choices = [("", _("Choose a type")), *Order.Kind.choices]
         if departments is not None:
             self.fields["department"] = forms.ModelChoiceField(
                 label=_("Department"), queryset=departments, empty_label=None
@@ -89,6 +91,7 @@ class PreparationForm(VersionedForm):
 
     def __init__(self, *args, priority_model: PriorityModel | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["risk_level"].choices = [("", _("Not assessed")), *Order.Risk.choices]
         not_negative(self.fields["estimated_cost"])
         self.priority_model = priority_model
         self.factor_fields = []
@@ -131,7 +134,9 @@ class SupplementForm(forms.Form):
 
 
 class TakeOnForm(forms.Form):
-    handler = forms.ModelChoiceField(label=_("Handler"), queryset=User.objects.none())
+    handler = forms.ModelChoiceField(
+        label=_("Handler"), queryset=User.objects.none(), empty_label=_("Choose a handler")
+    )
 
     def __init__(self, *args, handlers=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,7 +144,9 @@ class TakeOnForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    provider = forms.ModelChoiceField(label=_("Provider"), queryset=Provider.objects.all())
+    provider = forms.ModelChoiceField(
+        label=_("Provider"), queryset=Provider.objects.all(), empty_label=_("Choose a provider")
+    )
     planned_start = forms.DateField(label=_("Planned start"), widget=DateInput())
     planned_end = forms.DateField(label=_("Planned delivery"), widget=DateInput())
     planning_priority = forms.IntegerField(

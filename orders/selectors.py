@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from organisation.models import User
@@ -105,6 +107,11 @@ def _display(field, value, names: dict) -> Any:
         return dict(field.flatchoices).get(value, value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if isinstance(value, Decimal):
+        whole = value == value.to_integral_value()
+        return number_format(value.quantize(Decimal(1)) if whole else value, force_grouping=True)
+    if isinstance(value, date):
+        return date_format(value, "j F Y")
     return value
 
 
