@@ -339,3 +339,12 @@ def test_workers_draining_at_the_same_time_send_each_message_once():
     assert sum(sent) == 30, sent
     assert sorted(m.subject for m in mail.outbox) == sorted(f"Meddelande {i}" for i in range(30))
     assert not OutboxMessage.objects.exclude(status=OutboxMessage.Status.SENT).exists()
+
+
+def test_beat_drains_the_outbox_with_a_task_the_worker_knows():
+    celery_app.loader.import_default_modules()
+    entry = celery_app.conf.beat_schedule["deliver-outbox"]
+
+    assert entry["task"] in celery_app.tasks
+    assert celery_app.tasks[entry["task"]].name == deliver_outbox.name
+    assert entry["schedule"] > 0
