@@ -19,11 +19,30 @@ app.autodiscover_tasks()
 
 OUTBOX_DRAIN_INTERVAL = float(env_int("OUTBOX_DRAIN_INTERVAL", 15))
 
+BOARD_SCAN_INTERVAL = float(env_int("BOARD_SCAN_INTERVAL", 300))
+
 app.conf.beat_schedule = {
     "deliver-outbox": {
         "task": "tyreso_it.core.tasks.deliver_outbox",
         "schedule": OUTBOX_DRAIN_INTERVAL,
         # A drain that could not start in time is superseded by the next one.
         "options": {"expires": OUTBOX_DRAIN_INTERVAL * 4},
+    },
+    # Beslutsråd IT: agendas are built and frozen, and reminders sent, by scanners that send
+    # only what is due and has not been sent.
+    "board-scan-agendas": {
+        "task": "board.tasks.scan_agendas",
+        "schedule": BOARD_SCAN_INTERVAL,
+        "options": {"expires": BOARD_SCAN_INTERVAL},
+    },
+    "board-send-due-reminders": {
+        "task": "board.tasks.send_due_reminders",
+        "schedule": BOARD_SCAN_INTERVAL,
+        "options": {"expires": BOARD_SCAN_INTERVAL},
+    },
+    "board-generate-series-meetings": {
+        "task": "board.tasks.generate_series_meetings",
+        "schedule": 6 * 3600.0,
+        "options": {"expires": 3600.0},
     },
 }

@@ -25,6 +25,8 @@ class OutboxMessage(models.Model):
     recipients = models.JSONField(_("recipients"), default=list)
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("body"))
+    # [{"filename": …, "content": …, "mimetype": …}], e.g. a calendar invitation.
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

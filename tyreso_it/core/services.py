@@ -14,7 +14,12 @@ logger = logging.getLogger(__name__)
 
 
 def outbox_enqueue(
-    *, recipients: Iterable[str], subject: str, body: str, dedupe_key: str | None = None
+    *,
+    recipients: Iterable[str],
+    subject: str,
+    body: str,
+    dedupe_key: str | None = None,
+    attachments: list[dict] | None = None,
 ) -> OutboxMessage | None:
     """Queue an email in the caller's transaction; nothing is sent until the outbox drains.
 
@@ -26,10 +31,13 @@ def outbox_enqueue(
     if dedupe_key:
         message, created = OutboxMessage.objects.get_or_create(
             dedupe_key=dedupe_key,
-            defaults={"recipients": addresses, "subject": subject[:255], "body": body},
+            defaults={"recipients": addresses, "subject": subject[:255], "body": body,
+                      "attachments": attachments or []},
         )
         return message if created else None
-    return OutboxMessage.objects.create(recipients=addresses, subject=subject[:255], body=body)
+    return OutboxMessage.objects.create(
+        recipients=addresses, subject=subject[:255], body=body, attachments=attachments or []
+    )
 
 
 def outbox_deliver_pending(*, limit: int = 100) -> int:
@@ -51,12 +59,17 @@ def outbox_deliver_pending(*, limit: int = 100) -> int:
                 break
             message.attempts += 1
             try:
-                EmailMessage(
+                email = EmailMessage(
                     subject=message.subject,
                     body=message.body,
                     from_email=settings.DEFAULT_FROM_EMAIL,
                     to=message.recipients,
-                ).send()
+                )
+                for attachment in message.attachments:
+                    email.attach(
+                        attachment["filename"], attachment["content"], attachment["mimetype"]
+                    )
+                email.send()
             except Exception as exc:  # noqa: BLE001 - any transport error is retried later
                 logger.warning("outbox message %s not sent: %s", message.pk, exc)
                 message.last_error = str(exc)[:2000]
