@@ -19,7 +19,8 @@ Orders: the `make_order` fixture is `tests.factories.make_order` with the depart
 orderer defaulting to `department` and `orderer`, and the handler to `coordinator`:
 
     order = make_order("ready_for_decision")
-    order = make_order("planned", provider=provider)   # staff: provider_user
+    order = make_order("planned", provider=provider)   # request provider_user as well:
+                                                       # the provider's staff start and deliver
 
 Tests that need a service are marked, and the marker decides skip or fail:
 
@@ -29,6 +30,9 @@ Tests that need a service are marked, and the marker decides skip or fail:
 Without the service the test is skipped with the reason; when the environment variable `CI`
 is set (true, 1, yes) it fails instead, so a CI run can never pass by skipping. The same
 checks are available as the fixtures `postgres` and `redis`.
+
+Threads for concurrency tests (PostgreSQL, `django_db(transaction=True)`):
+`tests.concurrency.run_together`.
 
 Every test directory is a package (has `__init__.py`), so test modules of the same name in
 different apps do not clash, and helpers import as `from tests.factories import ...`.
