@@ -169,6 +169,11 @@ def _check(transition: Transition, order: Order, actor: User, reason: str) -> No
         raise OrderError(_("Give a reason."), field="reason")
 
 
+def transition_check(action: str, order: Order, actor: User) -> None:
+    """Refuse now, before any input is read, what the state or the actor's right forbids."""
+    _check(TRANSITIONS[action], order, actor, reason="-")
+
+
 def _save(order: Order, actor: User, reason: str, update_fields: Iterable[str] | None = None):
     order.version += 1
     order._history_user = actor
@@ -495,7 +500,8 @@ def _update(
             raise StaleVersion(
                 _(
                     "Someone else saved this order while you were editing it. Your changes "
-                    "were not saved: the page now shows the newer version."
+                    "were not saved: compare them with the newer version shown on the page "
+                    "and save again."
                 )
             )
         if not allowed(actor, order):

@@ -108,7 +108,9 @@ def order_list(request: HttpRequest) -> HttpResponse:
     form = forms.OrderFilterForm(
         request.GET or None, departments=departments, handlers=_handlers()
     )
-    filters = form.cleaned_data if form.is_valid() else {}
+    # A bad value in one filter drops that filter only, not the others.
+    form.is_valid()
+    filters = getattr(form, "cleaned_data", {})
     queryset = selectors.order_list(user, filters)
     paginator = Paginator(queryset, settings.ORDER_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
@@ -188,7 +190,15 @@ def _stale(request, exc, order, template, form):
     data = form.data.copy()
     data["version"] = fresh.version
     form.data = data
-    return render(request, template, {"form": form, "order": fresh, "stale": True}, status=409)
+    saved = []
+    for name, field in form.fields.items():
+        if name == "version" or not hasattr(fresh, name):
+            continue
+        display = getattr(fresh, f"get_{name}_display", None)
+        value = display() if display else getattr(fresh, name)
+        saved.append((field.label, value))
+    return render(request, template, {"form": form, "order": fresh, "stale": True,
+                                      "saved": saved}, status=409)
 
 
 def order_prepare(request: HttpRequest, pk: int) -> HttpResponse:
@@ -302,6 +312,13 @@ def order_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse
     if action not in services.TRANSITION_SERVICES:
         raise Http404(_("No such action."))
     form = _action_form(action, request.POST, user=request.user)
+    try:
+        # Someone without the right, or too late, is told so rather than about the form.
+        services.transition_check(action, order, request.user)
+    except services.OrderError as exc:
+        # Such an action is not offered on the page, so the refusal is told as a message.
+        messages.error(request, exc.message)
+        return _detail(request, order, status=exc.status_code)
     if not form.is_valid():
         return _detail(request, order, bound={action: form}, status=400)
     data = form.cleaned_data

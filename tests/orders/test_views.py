@@ -1701,3 +1701,43 @@ def test_handler_assignment_outside_preparation_is_a_conflict(client, make_order
     assert response.status_code == 409
     assert snapshot(order) == before
     assert messages_on(html(response))
+
+
+# --- refusals come before input, filters stand alone, stale forms show both versions -------
+
+
+def test_a_bad_value_in_one_filter_keeps_the_other_filters(client, coordinator, listing):
+    client.force_login(coordinator)
+    response = client.get(reverse("orders:list"),
+                          {"status": [S.IN_PREPARATION], "year": "inte ett år"})
+    assert response.status_code == 200
+    assert listed(response) == ["Charlie bereds"]
+
+
+def test_a_transition_by_someone_without_the_right_is_refused_before_its_form_is_read(
+    client, make_order, colleague
+):
+    order = make_order(S.SUBMITTED)
+    client.force_login(colleague)
+    # Withdrawing needs a reason, but the colleague may not withdraw at all: 403, not 400.
+    response = client.post(reverse("orders:transition", args=[order.pk, "withdraw"]),
+                           {"withdraw-reason": ""})
+    assert response.status_code == 403
+    assert messages_on(html(response))
+    assert status_of(order) == S.SUBMITTED
+
+
+def test_a_stale_edit_shows_the_version_someone_else_saved_beside_the_users_input(
+    client, make_order, orderer, it_lead
+):
+    order = make_order(S.DRAFT, title="Första rubriken")
+    client.force_login(orderer)
+    services.order_update_request(order_id=order.pk, actor=it_lead,
+                                  data={"title": "IT-ledarens rubrik"},
+                                  expected_version=order.version)
+    response = client.post(reverse("orders:edit", args=[order.pk]),
+                           edit_data(order, title="Min rubrik", version=order.version))
+    assert response.status_code == 409
+    page = html(response)
+    assert "IT-ledarens rubrik" in page.by_id("h-saved").parent.text()
+    assert page.by_id("id_title").attrs["value"] == "Min rubrik"
