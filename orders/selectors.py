@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -184,6 +184,25 @@ def order_timeline(order: Order) -> list[TimelineEntry]:
                                          text=record.history_change_reason or ""))
     entries.sort(key=lambda entry: entry.at)
     return entries
+
+
+QUEUE_COLUMNS = ("submitted", "awaiting_supplement", "ready_for_decision", "ageing")
+
+
+def queue_counts(user: User) -> dict[str, int]:
+    """How many orders each queue tile stands for, in one query."""
+    S = Order.Status
+    ageing_before = timezone.now() - timedelta(days=settings.ORDER_AGEING_DAYS)
+    return orders_visible_to(user).aggregate(
+        submitted=Count("pk", filter=Q(status=S.SUBMITTED)),
+        in_preparation=Count("pk", filter=Q(status=S.IN_PREPARATION)),
+        awaiting_supplement=Count("pk", filter=Q(status=S.AWAITING_SUPPLEMENT)),
+        ready_for_decision=Count("pk", filter=Q(status=S.READY_FOR_DECISION)),
+        ageing=Count("pk", filter=Q(
+            status__in=[S.SUBMITTED, S.IN_PREPARATION, S.AWAITING_SUPPLEMENT],
+            status_changed_at__lt=ageing_before,
+        )),
+    )
 
 
 def queue_for_ordering_function(user: User) -> dict[str, QuerySet[Order]]:

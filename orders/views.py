@@ -60,8 +60,8 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict = {"ageing_days": settings.ORDER_AGEING_DAYS}
     if perms.is_ordering_function(user):
         queue = selectors.queue_for_ordering_function(user)
-        context["queue"] = {key: list(qs[:10]) for key, qs in queue.items()}
-        context["queue_counts"] = {key: qs.count() for key, qs in queue.items()}
+        context["queue"] = {key: list(queue[key][:10]) for key in selectors.QUEUE_COLUMNS}
+        context["queue_counts"] = selectors.queue_counts(user)
         context["mine"] = list(
             selectors.order_list(user)
             .filter(handler=user)

@@ -163,14 +163,14 @@ def test_filtered_order_list_query_count_does_not_grow_with_rows(client, coordin
 # --- start pages ------------------------------------------------------------------------
 
 # The ordering function's start page: 4 auth queries, then
-#   5–9. one list per queue column: new, in preparation, waiting for supplement, ready for
-#        decision, ageing (each with department, handler and orderer joined; at most 10 rows)
-#  10–14. one COUNT per queue column (the tiles)
-#  15. the orders the user handles
-#  16. the provider ids the user belongs to (none)
-#  17. departments where the user is a member (none)
-#  18. departments the user coordinates (none)
-QUEUE = 18
+#   5–8. one list per queue column shown: new, waiting for supplement, ready for decision,
+#        ageing (each with department, handler and orderer joined; at most 10 rows)
+#   9. the tiles' counts, one aggregate
+#  10. the orders the user handles
+#  11. the provider ids the user belongs to (none)
+#  12. departments where the user is a member (none)
+#  13. departments the user coordinates (none)
+QUEUE = 13
 
 
 def queue_rows(coordinator, per_column: int) -> list[Order]:
