@@ -371,7 +371,9 @@ def _add_delegations(meeting: Meeting) -> bool:
         "order", "order__department"
     )
     if previous is not None:
-        events = events.filter(at__gte=previous.starts_at)
+        # From the previous agenda's freeze: a delegation decided between that cut-off and
+        # that meeting was not on its agenda, so it is reported here.
+        events = events.filter(at__gte=previous.agenda_frozen_at or previous.starts_at)
     reported = set(
         AgendaItem.objects.filter(kind=AgendaItem.Kind.DELEGATION).values_list(
             "order_id", flat=True
