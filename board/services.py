@@ -334,6 +334,13 @@ def agenda_build(*, meeting_id: int) -> bool:
         present = set(
             meeting.items.filter(kind=AgendaItem.Kind.ORDER).values_list("order_id", flat=True)
         )
+        # Orders the chair took off this agenda wait for the next meeting.
+        present |= set(
+            AgendaItem.history.filter(
+                meeting_id=meeting.pk, kind=AgendaItem.Kind.ORDER, history_type="-",
+                history_change_reason=REMOVED_BY_CHAIR,
+            ).values_list("order_id", flat=True)
+        )
         new_orders = sorted(
             (o for o in ready if o.pk in ready_ids and o.pk not in present),
             key=lambda o: (o.pk not in deferred, -(o.priority_score or 0), o.pk),
@@ -394,6 +401,9 @@ def _add_delegations(meeting: Meeting) -> bool:
         changed = True
     return changed
 
+
+#: The history change reason of an item the chair removed (not translated: it is matched).
+REMOVED_BY_CHAIR = "Removed from the agenda by the chair"
 
 KIND_RANK = {
     AgendaItem.Kind.ORDER: 1,
@@ -474,6 +484,8 @@ def agenda_remove_item(*, item_id: int, actor: User) -> None:
         if item.outcome:
             raise WrongState(_("A decided item cannot be removed."))
         item._history_user = actor
+        # Remembered in the item's history, so the next build does not put the order back.
+        item._change_reason = REMOVED_BY_CHAIR
         item.delete()
         meeting.agenda_customised = True
         _renumber(meeting)
