@@ -453,6 +453,7 @@ def agenda_add_item(
                                  field="order")
             if meeting.items.filter(order=order, kind=AgendaItem.Kind.ORDER).exists():
                 raise BoardError(_("The order is already on the agenda."), field="order")
+            _take_off_other_agendas(meeting, order, actor)
             title = title or f"{order.reference} {order.title} ({order.department.short_name})"
         if not title.strip():
             raise BoardError(_("Give the item a title."), field="title")
@@ -470,6 +471,30 @@ def agenda_add_item(
         meeting.agenda_customised = True
         _save(meeting, actor, _("Item added"))
         return item
+
+
+def _take_off_other_agendas(meeting: Meeting, order: Order, actor: User) -> None:
+    """An order is decided at one meeting: moving it here takes it off a later draft agenda,
+    and an order on another sent agenda stays there."""
+    others = (
+        AgendaItem.objects.filter(
+            order=order, kind=AgendaItem.Kind.ORDER,
+            meeting__status__in=[S.PLANNED, S.AGENDA_SENT, S.HELD],
+        )
+        .exclude(meeting=meeting)
+        .select_related("meeting")
+    )
+    for other in others:
+        other_meeting = _lock(other.meeting_id)
+        if other_meeting.agenda_frozen_at is not None or other.outcome:
+            raise BoardError(
+                _("The order is already on the agenda of %(meeting)s.")
+                % {"meeting": other_meeting},
+                field="order",
+            )
+        other._history_user = actor
+        other.delete()
+        _renumber(other_meeting)
 
 
 def agenda_remove_item(*, item_id: int, actor: User) -> None:
