@@ -15,5 +15,7 @@ urlpatterns = [
     ),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("bestallningar/", include("orders.urls")),
+    path("bit/", include("board.urls")),
+    path("tjanster/", include("servicecatalog.urls")),
     path("admin/", admin.site.urls),
 ]
