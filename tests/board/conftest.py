@@ -1,0 +1,124 @@
+"""Fixtures for Beslutsråd IT.
+
+Times are written as local Stockholm wall-clock times with `at(2026, 3, 10, 13)`; the
+services store them in UTC, and the scanners take an explicit `now`.
+
+    chair            the change manager (`change_manager`), who chairs every meeting here
+    members          the chair, the IT coordinator (`coordinator`) and the IT chief: the people
+                     holding a member role, so `meeting_create` calls exactly these three
+    make_meeting     `make_meeting(at(...))` plans a meeting chaired by `chair`
+    ready_order      `ready_order(level)` an order ready for decision whose priority factors
+                     are all scored `level` (0–5), so a higher level is a higher score
+    sent_meeting     `sent_meeting(*orders)` a meeting whose agenda (with those orders) is
+                     frozen and sent
+    decide           `decide(meeting, {order: ("approve", reason)}, adjuster=...)` records
+                     attendance, the adjuster and a decision on every item
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from board import services
+from board.calendar import STOCKHOLM
+from board.models import AgendaItem, Meeting
+from orders import services as order_services
+from orders.models import Order
+from tests.factories import COMPLETE_BRIEF, ensure_priority_model
+
+
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    """A local time in Stockholm (CET in winter, CEST in summer)."""
+    return datetime(year, month, day, hour, minute, tzinfo=STOCKHOLM)
+
+
+@pytest.fixture(autouse=True)
+def _board_urls(settings) -> None:
+    """Meetings link to their page; until the board's pages are routed, give the links a
+    target so the services' emails and invitations can be written."""
+    try:
+        reverse("board:meeting", args=[1])
+    except NoReverseMatch:
+        settings.ROOT_URLCONF = "tests.board.urls"
+
+
+@pytest.fixture
+def chair(change_manager):
+    return change_manager
+
+
+@pytest.fixture
+def members(chair, coordinator, it_chief):
+    return [chair, coordinator, it_chief]
+
+
+@pytest.fixture
+def make_meeting(chair, members):
+    def make(starts_at: datetime, **kwargs: Any) -> Meeting:
+        return services.meeting_create(actor=chair, starts_at=starts_at, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def ready_order(make_order, coordinator):
+    """An order ready for decision, its priority factors all scored `level`."""
+
+    def make(level: int = 3, **fields: Any) -> Order:
+        ensure_priority_model()
+        order = make_order("in_preparation", **fields)
+        order_services.order_update_preparation(
+            order_id=order.pk, actor=coordinator,
+            data={**COMPLETE_BRIEF, "priority_values": dict.fromkeys(
+                ["legal", "citizen_benefit", "efficiency", "risk_reduction", "strategy",
+                 "cost_benefit"], level)},
+            expected_version=order.version,
+        )
+        order_services.order_mark_ready(order_id=order.pk, actor=coordinator)
+        return Order.objects.select_related("department", "orderer").get(pk=order.pk)
+
+    return make
+
+
+@pytest.fixture
+def sent_meeting(make_meeting, chair):
+    """A meeting (by default 10 March 2026, 13:00) whose agenda is frozen and sent."""
+
+    def make(starts_at: datetime | None = None) -> Meeting:
+        meeting = make_meeting(starts_at or at(2026, 3, 10, 13))
+        assert services.agenda_freeze_and_send(meeting_id=meeting.pk, actor=chair)
+        return Meeting.objects.get(pk=meeting.pk)
+
+    return make
+
+
+@pytest.fixture
+def decide(chair):
+    """Record attendance (everyone present), the adjuster and the decisions of a meeting.
+
+    `outcomes` maps an order to (outcome, reason); items without an entry are approved
+    (orders) or noted (the other items).
+    """
+
+    def record(meeting: Meeting, outcomes: dict[Order, tuple[str, str]] | None = None, *,
+               adjuster) -> Meeting:
+        outcomes = {order.pk: value for order, value in (outcomes or {}).items()}
+        services.meeting_record_attendance(
+            meeting_id=meeting.pk, actor=chair,
+            present={member.pk: True for member in meeting.members.all()},
+        )
+        services.meeting_set_adjuster(meeting_id=meeting.pk, actor=chair, adjuster=adjuster)
+        for item in meeting.items.order_by("position"):
+            if item.kind == AgendaItem.Kind.ORDER:
+                outcome, reason = outcomes.get(item.order_id, ("approve", ""))
+            else:
+                outcome, reason = "noted", ""
+            services.item_record_decision(item_id=item.pk, actor=chair, outcome=outcome,
+                                          reason=reason)
+        return Meeting.objects.get(pk=meeting.pk)
+
+    return record
