@@ -735,6 +735,9 @@ def minutes_missing(meeting: Meeting) -> list[str]:
         missing.append(_("the meeting has not been held"))
     if meeting.adjuster_id is None:
         missing.append(_("an adjuster"))
+    elif not meeting.members.filter(person_id=meeting.adjuster_id, attended=True).exists():
+        # Chosen before attendance was taken, then recorded as absent.
+        missing.append(_("an adjuster present at the meeting"))
     if not meeting.members.filter(attended=True).exists():
         missing.append(_("attendance"))
     undecided = [i.position for i in meeting.items.all() if not i.outcome]
