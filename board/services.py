@@ -701,7 +701,19 @@ def item_record_decision(
         _require_open(meeting)
         if meeting.status == S.PLANNED:
             raise WrongState(_("Decisions are recorded once the agenda has been sent."))
-        if item.kind == AgendaItem.Kind.ORDER:
+        if (
+            item.kind == AgendaItem.Kind.ORDER
+            and item.order.status != Order.Status.READY_FOR_DECISION
+        ):
+            # Withdrawn since the agenda was sent: the board can only note it, and a
+            # decision recorded earlier would stop the justering for good.
+            if outcome != AgendaItem.Outcome.NOTED:
+                raise BoardError(
+                    _("The order is now “%(status)s”: the item can only be noted.")
+                    % {"status": item.order.get_status_display()},
+                    field="outcome",
+                )
+        elif item.kind == AgendaItem.Kind.ORDER:
             if outcome not in ORDER_OUTCOMES:
                 raise BoardError(_("Choose a decision."), field="outcome")
         elif outcome != AgendaItem.Outcome.NOTED:
@@ -784,7 +796,7 @@ def _adjust(meeting: Meeting, actor: User) -> None:
         item.paragraph = paragraph
         item.save(update_fields=["paragraph"])
     for item in items:
-        if item.kind != AgendaItem.Kind.ORDER:
+        if item.kind != AgendaItem.Kind.ORDER or item.outcome == AgendaItem.Outcome.NOTED:
             continue
         try:
             with transaction.atomic():
@@ -824,7 +836,7 @@ def _send_out(meeting: Meeting, items: list[AgendaItem]) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         url = settings.SITE_URL.rstrip("/") + meeting.get_absolute_url()
         for item in items:
-            if item.kind != AgendaItem.Kind.ORDER:
+            if item.kind != AgendaItem.Kind.ORDER or item.outcome == AgendaItem.Outcome.NOTED:
                 continue
             order = Order.objects.select_related("orderer", "department__it_lead").get(
                 pk=item.order_id
