@@ -128,10 +128,15 @@ def _supplement_reminders(board: BoardSettings, now: datetime, until: datetime) 
             )
         else:
             deadline = request.created_at + timedelta(days=board.supplement_due_days)
-        for n in range(1, board.supplement_reminder_limit + 1):
+        limit = board.supplement_reminder_limit
+        for n in range(1, limit + 1):
             at = deadline + (n - 1) * interval
             if at > until:
                 break
+            if n < limit and deadline + n * interval <= now:
+                # The next one is due as well (the scanner was not running, or the due date
+                # was long past): only the latest goes out, not a burst of reminders.
+                continue
             due.append(Due(
                 key=f"supplement:{order.pk}:{request.pk}:{n}",
                 kind=Reminder.Kind.SUPPLEMENT, due_at=at, recipient=order.orderer, order=order,
