@@ -60,6 +60,8 @@ def orders_visible_to(user: User, queryset: QuerySet[Order] | None = None) -> Qu
         # Colleagues see each other's orders once submitted; a draft is its writer's own.
         | (Q(department_id__in=member) & (~Q(status=Order.Status.DRAFT) | Q(orderer=user)))
         | Q(pk__in=_direct_order_ids(user))
+        # Whoever wrote an order keeps seeing it, also after leaving the register.
+        | Q(orderer=user)
     )
     return queryset.filter(scope)
 

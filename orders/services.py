@@ -235,6 +235,7 @@ def order_submit(*, order_id: int, actor: User) -> Order:
             label
             for label, value in (
                 (_("title"), order.title),
+                (_("type"), order.kind),
                 (_("need"), order.need),
             )
             if not value.strip()

@@ -54,8 +54,7 @@ class DepartmentAdmin(GuardedModelAdmin, SimpleHistoryAdmin):
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
-        for registration in formset.queryset.model.objects.filter(department=form.instance):
-            services.registration_grant_membership(registration=registration)
+        services.department_sync_members(department=form.instance)
 
 
 @admin.register(OrdererRegistration)
@@ -68,6 +67,17 @@ class OrdererRegistrationAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         services.registration_grant_membership(registration=obj)
+
+    def delete_model(self, request, obj):
+        department = obj.department
+        super().delete_model(request, obj)
+        services.department_sync_members(department=department)
+
+    def delete_queryset(self, request, queryset):
+        departments = list({registration.department for registration in queryset})
+        super().delete_queryset(request, queryset)
+        for department in departments:
+            services.department_sync_members(department=department)
 
 
 @admin.register(Provider)

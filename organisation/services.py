@@ -4,10 +4,19 @@ Membership is a guardian object permission on the Department, kept in step here,
 listing a person's orders is a plain foreign-key filter on department ids.
 """
 
+from datetime import date
+
 from django.db import transaction
+from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from .models import Department, OrdererRegistration, Provider, User
+from .models import (
+    Department,
+    DepartmentUserObjectPermission,
+    OrdererRegistration,
+    Provider,
+    User,
+)
 
 
 def department_add_member(*, department: Department, user: User) -> None:
@@ -30,7 +39,7 @@ def department_set_it_lead(*, department: Department, user: User | None) -> Depa
     department.save(update_fields=["it_lead"])
     if user is not None:
         assign_perm("organisation.coordinate", user, department)
-        assign_perm("organisation.member", user, department)
+    department_sync_members(department=department)
     return department
 
 
@@ -57,13 +66,45 @@ def orderer_register(
 
 
 def registration_grant_membership(*, registration: OrdererRegistration) -> None:
-    """An orderer and their deputy belong to the department they order for."""
-    department_add_member(department=registration.department, user=registration.person)
-    if registration.deputy_id:
-        department_add_member(department=registration.department, user=registration.deputy)
+    """Bring the registration's department in step with its register (see below)."""
+    department_sync_members(department=registration.department)
 
 
 @transaction.atomic
+def department_sync_members(*, department: Department, day: date | None = None) -> None:
+    """Membership follows the register: whoever is on it (or deputy) today, and the IT lead.
+
+    Someone whose registration has ended, or who was removed from the register, stops
+    seeing the department's orders; a registration that starts later grants membership on
+    its first day (the daily sync runs it).
+    """
+    day = day or timezone.localdate()
+    wanted: set[int] = set()
+    for person_id, deputy_id in OrdererRegistration.objects.valid_on(day).filter(
+        department=department
+    ).values_list("person_id", "deputy_id"):
+        wanted.add(person_id)
+        if deputy_id:
+            wanted.add(deputy_id)
+    if department.it_lead_id:
+        wanted.add(department.it_lead_id)
+    current = set(
+        DepartmentUserObjectPermission.objects.filter(
+            content_object=department, permission__codename="member"
+        ).values_list("user_id", flat=True)
+    )
+    for user in User.objects.filter(pk__in=wanted - current):
+        department_add_member(department=department, user=user)
+    for user in User.objects.filter(pk__in=current - wanted):
+        department_remove_member(department=department, user=user)
+
+
+def memberships_sync_all(day: date | None = None) -> None:
+    """Run every department's sync (daily, so registrations start and end on their dates)."""
+    for department in Department.objects.all():
+        department_sync_members(department=department, day=day)
+
+
 def provider_add_member(*, provider: Provider, user: User) -> None:
     """Make `user` staff of `provider`, with sight of the orders already assigned to it.
 

@@ -28,6 +28,11 @@ app.conf.beat_schedule = {
         # A drain that could not start in time is superseded by the next one.
         "options": {"expires": OUTBOX_DRAIN_INTERVAL * 4},
     },
+    "organisation-sync-memberships": {
+        "task": "organisation.tasks.sync_memberships",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
+    },
     # Beslutsråd IT: agendas are built and frozen, and reminders sent, by scanners that send
     # only what is due and has not been sent.
     "board-scan-agendas": {

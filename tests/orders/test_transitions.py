@@ -25,18 +25,20 @@ from orders.services import (
     NotAllowed,
     OrderError,
 )
+from organisation.models import OrdererRegistration
+from organisation.services import department_sync_members
 from tests.factories import (
     ALL_STATES,
     COMPLETE_BRIEF,
     PRIORITY_VALUES,
     DepartmentFactory,
+    OrderFactory,
     ProviderFactory,
     UserFactory,
     ensure_priority_model,
     fresh,
     make_change_manager,
     make_coordinator,
-    make_expired_orderer,
     make_it_chief,
     make_it_lead,
     make_order,
@@ -426,8 +428,15 @@ def test_a_draft_has_no_reference_until_it_is_submitted(make_order):
 
 
 def test_an_orderer_whose_registration_has_ended_cannot_submit(department):
-    former = make_expired_orderer(department)
+    # The draft was written while on the register; then the registration ended.
+    former = make_orderer(department)
     draft = make_order("draft", department=department, orderer=former)
+    OrdererRegistration.objects.filter(person=former).update(
+        valid_from=timezone.localdate() - timedelta(days=30),
+        valid_until=timezone.localdate() - timedelta(days=1),
+    )
+    department_sync_members(department=department)
+    former = fresh(former)
 
     with pytest.raises(NotAllowed):
         services.order_submit(order_id=draft.pk, actor=former)
@@ -439,7 +448,8 @@ def test_an_orderer_whose_registration_has_ended_cannot_submit(department):
 def test_an_orderer_whose_registration_starts_tomorrow_cannot_submit_yet(department):
     tomorrow = timezone.localdate() + timedelta(days=1)
     future = make_orderer(department, valid_from=tomorrow)
-    draft = make_order("draft", department=department, orderer=future)
+    # Not a member before the first day, so the draft is put in place directly.
+    draft = OrderFactory(department=department, orderer=future)
 
     with pytest.raises(NotAllowed):
         services.order_submit(order_id=draft.pk, actor=future)
@@ -470,13 +480,17 @@ def test_a_deputy_may_submit_for_the_department(department):
 def test_the_deputy_of_an_ended_registration_cannot_submit(department):
     deputy = UserFactory(username="deputy")
     today = timezone.localdate()
-    make_orderer(department, deputy=deputy, valid_from=today - timedelta(days=9),
-                 valid_until=today - timedelta(days=1))
-    deputy = fresh(deputy)
+    make_orderer(department, deputy=deputy, valid_from=today - timedelta(days=9))
     draft = services.order_create(
-        actor=deputy, department=department, data={"title": "Ny skrivare", "need": "Skriva ut",
-                                                   "kind": Order.Kind.NEW_FUNCTION},
+        actor=fresh(deputy), department=department,
+        data={"title": "Ny skrivare", "need": "Skriva ut", "kind": Order.Kind.NEW_FUNCTION},
     )
+    # Then the registration ends, and with it the deputy's membership.
+    OrdererRegistration.objects.filter(deputy=deputy).update(
+        valid_until=today - timedelta(days=1)
+    )
+    department_sync_members(department=department)
+    deputy = fresh(deputy)
 
     with pytest.raises(NotAllowed):
         services.order_submit(order_id=draft.pk, actor=deputy)

@@ -250,3 +250,51 @@ def test_holding_a_role_gives_its_rights(coordinator, change_manager, it_chief, 
     assert it_chief.has_perm("orders.view_all_orders")
     assert not it_chief.has_perm("orders.prepare_order")
     assert not outsider.has_perm("orders.view_all_orders")
+
+
+def test_membership_follows_the_register_when_a_registration_ends(department):
+    from orders.models import Order
+    from orders.permissions import orders_visible_to
+    from organisation.services import department_sync_members
+    from tests.factories import OrderFactory
+
+    person = UserFactory()
+    registration = orderer_register(department=department, person=person)
+    colleague_order = OrderFactory(department=department, status=Order.Status.SUBMITTED)
+    own_order = OrderFactory(department=department, orderer=person,
+                             status=Order.Status.SUBMITTED)
+    assert set(orders_visible_to(fresh(person))) == {colleague_order, own_order}
+
+    registration.valid_from = TODAY() - timedelta(days=30)
+    registration.valid_until = TODAY() - timedelta(days=1)
+    registration.save()
+    department_sync_members(department=department)
+
+    person = fresh(person)
+    assert not person.has_perm("organisation.member", department)
+    # The department's orders are gone from view; what the person wrote stays visible.
+    assert list(orders_visible_to(person)) == [own_order]
+
+
+def test_a_registration_starting_later_grants_membership_on_its_first_day(department):
+    from organisation.services import memberships_sync_all
+
+    person = UserFactory()
+    start = TODAY() + timedelta(days=3)
+    orderer_register(department=department, person=person, valid_from=start)
+    assert not fresh(person).has_perm("organisation.member", department)
+
+    memberships_sync_all(day=start)
+
+    assert fresh(person).has_perm("organisation.member", department)
+
+
+def test_a_former_it_lead_stops_being_a_member(department):
+    from organisation.services import department_set_it_lead
+
+    first, second = UserFactory(), UserFactory()
+    department_set_it_lead(department=department, user=first)
+    department_set_it_lead(department=department, user=second)
+
+    assert not fresh(first).has_perm("organisation.member", department)
+    assert fresh(second).has_perm("organisation.member", department)
