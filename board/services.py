@@ -33,6 +33,7 @@ from .models import (
     MinutesCorrection,
     MinutesCounter,
     Reminder,
+    SeriesException,
 )
 
 S = Meeting.Status
@@ -172,6 +173,7 @@ def meeting_update(
             raise WrongState(_("Someone else changed the meeting meanwhile: reload the page."))
         fields = ("starts_at", "ends_at", "place", "video_link")
         changed = [f for f in fields if f in data and getattr(meeting, f) != data[f]]
+        old_day = timezone.localtime(meeting.starts_at).date()
         for field in changed:
             setattr(meeting, field, data[field])
         if meeting.ends_at <= meeting.starts_at:
@@ -179,6 +181,13 @@ def meeting_update(
         if changed:
             meeting.sequence += 1
             _save(meeting, actor, _("Meeting changed"))
+            if meeting.series_id and timezone.localtime(meeting.starts_at).date() != old_day:
+                # The series does not meet on the old day: it is not planned there again.
+                SeriesException.objects.get_or_create(
+                    series_id=meeting.series_id, date=old_day,
+                    defaults={"reason": _("Moved to %(day)s") % {
+                        "day": timezone.localtime(meeting.starts_at).date().isoformat()}},
+                )
             if meeting.status == S.AGENDA_SENT:
                 _send_invitations(meeting, reason="update")
         return meeting
