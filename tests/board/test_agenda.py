@@ -216,7 +216,7 @@ def test_the_chair_can_put_a_removed_order_back(make_meeting, ready_order, chair
 def test_only_an_order_ready_for_decision_can_be_added(make_meeting, make_order, chair):
     meeting = make_meeting(at(2026, 3, 10, 13))
 
-    with pytest.raises(services.BoardError, match="ready for decision"):
+    with pytest.raises(services.BoardError, match="redo för beslut"):
         services.agenda_add_item(meeting_id=meeting.pk, actor=chair,
                                  order=make_order("in_preparation"))
 
@@ -438,7 +438,7 @@ def test_an_order_on_another_sent_agenda_cannot_be_added_to_a_second_one(
     sent = sent_meeting(at(2026, 3, 10, 13))
     later = make_meeting(at(2026, 3, 24, 13))
 
-    with pytest.raises(services.BoardError, match="already on the agenda"):
+    with pytest.raises(services.BoardError, match="redan på dagordningen"):
         services.agenda_add_item(meeting_id=later.pk, actor=chair, order=order)
 
     assert sent.items.filter(order=order).exists()

@@ -103,8 +103,8 @@ def test_the_adjuster_is_a_member_present_at_the_meeting_other_than_the_chair(
                  member[it_chief.pk]: False},
     )
 
-    for person, message in [(chair, "cannot be the chair"), (it_chief, "present"),
-                            (outsider, "present")]:
+    for person, message in [(chair, "kan inte vara ordförande"), (it_chief, "närvarande"),
+                            (outsider, "närvarande")]:
         with pytest.raises(BoardError, match=message):
             services.meeting_set_adjuster(meeting_id=meeting.pk, actor=chair, adjuster=person)
     assert Meeting.objects.get(pk=meeting.pk).adjuster is None
@@ -121,7 +121,7 @@ def test_an_adjuster_recorded_as_absent_afterwards_cannot_sign(
     services.meeting_record_attendance(meeting_id=meeting.pk, actor=chair,
                                        present={adjuster_member.pk: False})
 
-    with pytest.raises(WrongState, match="adjuster"):
+    with pytest.raises(WrongState, match="en justerare som är närvarande"):
         services.minutes_sign(meeting_id=meeting.pk, actor=coordinator)
 
 
@@ -156,10 +156,10 @@ def test_an_order_item_needs_a_decision_and_other_items_can_only_be_noted(
     order_item = meeting.items.get(order=order)
     portfolio = meeting.items.get(kind=AgendaItem.Kind.PORTFOLIO)
 
-    with pytest.raises(BoardError, match="Choose a decision"):
+    with pytest.raises(BoardError, match="Välj ett beslut"):
         services.item_record_decision(item_id=order_item.pk, actor=chair, outcome="noted")
     for outcome in ("approve", "reject", "defer", "return"):
-        with pytest.raises(BoardError, match="only be noted"):
+        with pytest.raises(BoardError, match="kan bara läggas till handlingarna"):
             services.item_record_decision(item_id=portfolio.pk, actor=chair, outcome=outcome,
                                           reason="Skäl")
 
@@ -209,16 +209,16 @@ def test_signing_is_refused_while_something_is_missing_and_the_message_lists_it(
         services.minutes_sign(meeting_id=meeting.pk, actor=chair)
 
     message = refused.value.message
-    assert "an adjuster" in message
-    assert "attendance" in message
-    assert "a decision on item 1, 2" in message
+    assert "en justerare" in message
+    assert "närvaro" in message
+    assert "beslut för punkt 1, 2" in message
     assert Meeting.objects.get(pk=meeting.pk).chair_signed_at is None
 
 
 def test_a_meeting_whose_agenda_was_not_sent_cannot_be_signed(make_meeting, chair):
     meeting = make_meeting(at(2026, 3, 10, 13))
 
-    with pytest.raises(WrongState, match="has not been held"):
+    with pytest.raises(WrongState, match="mötet har inte hållits"):
         services.minutes_sign(meeting_id=meeting.pk, actor=chair)
 
 
@@ -362,8 +362,8 @@ def test_a_withdrawn_order_stops_the_justering_and_no_decision_is_applied(
 
     item = meeting.items.get(order=reject)
     assert refused.value.item == item
-    assert refused.value.message.startswith(f"§2 {item.title} could not be applied")
-    assert "No decision was applied" in refused.value.message
+    assert f"§2 {item.title} kunde inte genomföras" in refused.value.message
+    assert "Inget beslut har genomförts" in refused.value.message
     statuses = dict(Order.objects.values_list("pk", "status"))
     assert statuses == {approve.pk: S.READY_FOR_DECISION, reject.pk: S.WITHDRAWN,
                         back.pk: S.READY_FOR_DECISION}
@@ -403,7 +403,7 @@ def test_after_a_failed_justering_the_withdrawn_order_is_noted_and_the_minutes_a
         services.minutes_sign(meeting_id=meeting.pk, actor=coordinator)
     item = meeting.items.get(order=reject)
 
-    with pytest.raises(BoardError, match="only be noted"):
+    with pytest.raises(BoardError, match="kan bara läggas till handlingarna"):
         services.item_record_decision(item_id=item.pk, actor=chair, outcome="approve")
     services.item_record_decision(item_id=item.pk, actor=chair, outcome="noted",
                                   note="Återkallad av beställaren.")

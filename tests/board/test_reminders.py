@@ -154,7 +154,7 @@ def test_an_overdue_supplement_is_reminded_at_the_due_date_and_again_up_to_the_l
 
     assert sent() == [(K.SUPPLEMENT, orderer.email)] * 3
     subjects = sorted(r.message.subject for r in Reminder.objects.select_related("message"))
-    assert [s.split(":")[0] for s in subjects] == ["Reminder 1", "Reminder 2", "Reminder 3"]
+    assert [s.split(":")[0] for s in subjects] == ["Påminnelse 1", "Påminnelse 2", "Påminnelse 3"]
     assert all(awaiting.reference in s for s in subjects)
 
 
