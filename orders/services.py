@@ -118,7 +118,7 @@ TRANSITIONS: dict[str, Transition] = {
                    lambda u, o: perms.is_change_manager(u), needs_reason=True),
         Transition("plan", gettext_lazy("Plan"), frozenset({S.APPROVED}), S.PLANNED,
                    lambda u, o: perms.is_ordering_function(u)),
-        Transition("start", gettext_lazy("Start"), frozenset({S.PLANNED}), S.IN_PROGRESS,
+        Transition("start", gettext_lazy("Start the work"), frozenset({S.PLANNED}), S.IN_PROGRESS,
                    perms.is_provider_staff),
         Transition("deliver", gettext_lazy("Report delivered"), frozenset({S.IN_PROGRESS}),
                    S.DELIVERED, perms.is_provider_staff),
@@ -156,14 +156,15 @@ def _check(transition: Transition, order: Order, actor: User, reason: str) -> No
     if order.status not in transition.sources:
         raise InvalidTransition(
             _(
-                "The order is now “%(status)s”, so “%(action)s” cannot be done. "
-                "Someone may have changed it a moment ago: reload the page."
+                "The order is now “%(status)s”, and this can no longer be done: "
+                "%(action)s. Someone may have changed it a moment ago: reload the page."
             )
             % {"status": order.get_status_display(), "action": transition.label}
         )
     if not transition.allowed(actor, order):
         raise NotAllowed(
-            _("You are not allowed to “%(action)s” this order.") % {"action": transition.label}
+            _("You are not allowed to do this with the order: %(action)s.")
+            % {"action": transition.label}
         )
     if transition.needs_reason and not reason.strip():
         raise OrderError(_("Give a reason."), field="reason")

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 class User(AbstractUser):
     """A person who logs in: an employee of the municipality or of a supplier."""
 
-    title = models.CharField(_("title"), max_length=120, blank=True)
+    title = models.CharField(_("job title"), max_length=120, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
 
     class Meta(AbstractUser.Meta):
@@ -196,7 +196,7 @@ class Provider(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     members = models.ManyToManyField(
-        User, verbose_name=_("members"), blank=True, related_name="providers"
+        User, verbose_name=_("staff"), blank=True, related_name="providers"
     )
     email = models.EmailField(_("functional mailbox"), blank=True)
     history = HistoricalRecords(m2m_fields=[members])
