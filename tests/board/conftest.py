@@ -21,7 +21,6 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from django.urls import NoReverseMatch, reverse
 
 from board import services
 from board.calendar import STOCKHOLM
@@ -34,16 +33,6 @@ from tests.factories import COMPLETE_BRIEF, ensure_priority_model
 def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     """A local time in Stockholm (CET in winter, CEST in summer)."""
     return datetime(year, month, day, hour, minute, tzinfo=STOCKHOLM)
-
-
-@pytest.fixture(autouse=True)
-def _board_urls(settings) -> None:
-    """Meetings link to their page; until the board's pages are routed, give the links a
-    target so the services' emails and invitations can be written."""
-    try:
-        reverse("board:meeting", args=[1])
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "tests.board.urls"
 
 
 @pytest.fixture
