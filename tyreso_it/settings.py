@@ -224,3 +224,8 @@ LOGGING = {
 ORDER_AGEING_DAYS = env_int("ORDER_AGEING_DAYS", 14)
 ORDER_PAGE_SIZE = 25
 DELEGATION_THRESHOLD_SEK = env_int("DELEGATION_THRESHOLD_SEK", 100_000)
+
+# Service catalogue: reminders this many days before each contract's notice date, each once.
+CONTRACT_NOTICE_REMINDER_DAYS = tuple(
+    int(days) for days in env_list("CONTRACT_NOTICE_REMINDER_DAYS", ["120", "60", "30"])
+)
