@@ -90,10 +90,11 @@ def titles_in(response, orders) -> None:
 #   5. departments where the user is a member   (organisation.selectors.departments_of)
 #   6. departments the user coordinates         (same, second permission)
 #   7. COUNT of the visible, filtered orders    (paginator)
-#   8. the departments for the filter's choices
-#   9. the handlers for the filter's choices (people of the ordering function)
-#  10. the page of orders, with department, handler and orderer joined
-ORDERER_LIST = 10
+#   8. is the user called to a board meeting    (the layout's "Beslutsråd IT" link)
+#   9. the departments for the filter's choices
+#  10. the handlers for the filter's choices (people of the ordering function)
+#  11. the page of orders, with department, handler and orderer joined
+ORDERER_LIST = 11
 
 
 def orderer_list_rows(department, orderer, count: int) -> list[Order]:
@@ -219,7 +220,8 @@ def test_queue_query_count_does_not_grow_with_rows(client, coordinator):
 #   9. the user's own open orders
 #  10. the colleagues' open orders
 #  11. the orders waiting for the user (supplement requested, delivered)
-ORDERER_HOME = 11
+#  12. is the user called to a board meeting    (the layout's "Beslutsråd IT" link)
+ORDERER_HOME = 12
 
 
 def orderer_home_rows(department, orderer, count: int) -> list[Order]:
@@ -256,7 +258,8 @@ def test_start_page_of_an_orderer_query_count_does_not_grow_with_rows(
 #   6. departments where the user is a member (none; the visibility scope)
 #   7. departments the user coordinates (none; the visibility scope)
 #   8. the assigned orders (planned, in progress, delivered), with their joins
-PROVIDER_HOME = 8
+#   9. is the user called to a board meeting (the layout's "Beslutsråd IT" link)
+PROVIDER_HOME = 9
 
 
 def provider_rows(provider, provider_user, count: int) -> list[Order]:
@@ -378,7 +381,8 @@ def test_order_page_query_count_does_not_grow_with_history(
 #  12. transitions with their actors
 #  13. history records with their users
 #  14–15. names behind changed foreign keys: people, priority models
-ORDERER_DETAIL = 15
+#  16. is the user called to a board meeting        (the layout's "Beslutsråd IT" link)
+ORDERER_DETAIL = 16
 
 
 def test_order_page_for_the_orderer_has_a_fixed_number_of_queries(

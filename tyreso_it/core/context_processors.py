@@ -7,6 +7,7 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    from board.selectors import board_access
     from orders.permissions import is_ordering_function, sees_all
     from organisation.selectors import departments_of
 
@@ -18,4 +19,6 @@ def navigation(request: HttpRequest) -> dict:
             departments_of(user, "organisation.member")
             or departments_of(user, "organisation.coordinate")
         ),
+        # Beslutsråd IT: for those who see every order, and the members of a meeting.
+        "nav_board": lambda: board_access(user),
     }
