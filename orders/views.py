@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from organisation.models import Department, User
 from organisation.selectors import departments_of
+from servicecatalog.models import Service
 
 from . import forms, selectors, services
 from . import permissions as perms
@@ -136,8 +137,11 @@ def order_create(request: HttpRequest) -> HttpResponse:
                                   "cannot write orders. Contact your department's IT lead."))
         return redirect("home")
     initial = {}
-    if request.GET.get("service"):
-        initial = {"service": request.GET["service"], "kind": Order.Kind.CATALOGUE_SERVICE}
+    service = _catalogue_service(request.GET.get("service", ""))
+    if service is not None:
+        # "Beställ" on a service page: the service, its type and its order template.
+        initial = {"service": service.pk, "kind": Order.Kind.CATALOGUE_SERVICE,
+                   "need": service.order_template}
     form = forms.NewOrderForm(request.POST or None, departments=departments, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -151,6 +155,13 @@ def order_create(request: HttpRequest) -> HttpResponse:
             return redirect(order)
     return render(request, "orders/order_form.html", {"form": form, "creating": True},
                   status=400 if form.errors else 200)
+
+
+def _catalogue_service(pk: str) -> Service | None:
+    """A service that can be chosen on an order, or None for a missing or bad id."""
+    if not pk.isdigit():
+        return None
+    return Service.objects.exclude(lifecycle=Service.Lifecycle.RETIRED).filter(pk=pk).first()
 
 
 def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
