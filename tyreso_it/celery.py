@@ -21,6 +21,8 @@ OUTBOX_DRAIN_INTERVAL = float(env_int("OUTBOX_DRAIN_INTERVAL", 15))
 
 BOARD_SCAN_INTERVAL = float(env_int("BOARD_SCAN_INTERVAL", 300))
 
+CATALOGUE_SCAN_INTERVAL = float(env_int("CATALOGUE_SCAN_INTERVAL", 3600))
+
 app.conf.beat_schedule = {
     "deliver-outbox": {
         "task": "tyreso_it.core.tasks.deliver_outbox",
@@ -49,5 +51,17 @@ app.conf.beat_schedule = {
         "task": "board.tasks.generate_series_meetings",
         "schedule": 6 * 3600.0,
         "options": {"expires": 3600.0},
+    },
+    # Service catalogue: yearly management-plan reviews and contract notice dates. Due by the
+    # day (Europe/Stockholm); hourly runs catch the day early and each reminder is sent once.
+    "servicecatalog-plan-review-reminders": {
+        "task": "servicecatalog.tasks.send_plan_review_reminders",
+        "schedule": CATALOGUE_SCAN_INTERVAL,
+        "options": {"expires": CATALOGUE_SCAN_INTERVAL},
+    },
+    "servicecatalog-contract-notice-reminders": {
+        "task": "servicecatalog.tasks.send_contract_notice_reminders",
+        "schedule": CATALOGUE_SCAN_INTERVAL,
+        "options": {"expires": CATALOGUE_SCAN_INTERVAL},
     },
 }
