@@ -297,6 +297,13 @@ def _deferred_order_ids() -> set[int]:
     return {order_id for order_id, (action, _at) in latest.items() if action == "board_defer"}
 
 
+def _lock_agendas() -> None:
+    """Put orders on one agenda at a time: two agendas built at once would each take every
+    ready order (neither sees the other's new items)."""
+    BoardSettings.load()
+    BoardSettings.objects.select_for_update().get(pk=1)
+
+
 def next_open_meeting(after: datetime | None = None) -> Meeting | None:
     after = after or timezone.now()
     return (
@@ -319,6 +326,7 @@ def agenda_build(*, meeting_id: int) -> bool:
         meeting = _lock(meeting_id)
         if meeting.status != S.PLANNED or meeting.agenda_frozen_at is not None:
             return False
+        _lock_agendas()
         changed = False
         ready = list(
             Order.objects.filter(status=Order.Status.READY_FOR_DECISION)
@@ -462,6 +470,7 @@ def agenda_add_item(
                                  field="order")
             if meeting.items.filter(order=order, kind=AgendaItem.Kind.ORDER).exists():
                 raise BoardError(_("The order is already on the agenda."), field="order")
+            _lock_agendas()
             _take_off_other_agendas(meeting, order, actor)
             title = title or f"{order.reference} {order.title} ({order.department.short_name})"
         if not title.strip():
