@@ -21,6 +21,7 @@ from board.services import NotAllowed, WrongState
 from orders import services as order_services
 from orders.models import Order
 from tests.board.conftest import at
+from tests.concurrency import run_together
 from tyreso_it.core.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -443,3 +444,16 @@ def test_an_order_on_another_sent_agenda_cannot_be_added_to_a_second_one(
 
     assert sent.items.filter(order=order).exists()
     assert not later.items.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_agendas_built_at_the_same_time_do_not_share_an_order(make_meeting, ready_order):
+    orders = {ready_order().pk for _ in range(3)}
+    meetings = [make_meeting(at(2026, 3, 10, 13)).pk, make_meeting(at(2026, 3, 24, 13)).pk]
+
+    results = run_together(2, lambda i: services.agenda_build(meeting_id=meetings[i]))
+
+    assert results == [True, True]
+    on_agendas = list(AgendaItem.objects.filter(kind=K.ORDER).values_list("order_id", flat=True))
+    assert sorted(on_agendas) == sorted(orders)
