@@ -229,7 +229,12 @@ def meeting_set_members(
                 meeting=meeting, person=person,
                 defaults={"role": role, "deputy_for": deputy_for},
             )
+        # The members are part of the minutes: earlier signatures are void.
+        _clear_signatures(meeting)
         _save(meeting, actor, _("Members changed"))
+        if meeting.status == S.AGENDA_SENT:
+            # Those added since the agenda was sent get it; the others have it already.
+            _send_invitations(meeting, reason="agenda")
         return meeting
 
 
