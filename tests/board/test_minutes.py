@@ -582,3 +582,13 @@ def test_signing_times_are_recorded(held, chair, coordinator):
 
     assert before <= meeting.chair_signed_at <= meeting.adjuster_signed_at
     assert meeting.adjuster_signed_at <= meeting.adjusted_at
+
+
+def test_changing_the_members_after_a_signature_clears_it(held, chair, coordinator, it_chief):
+    meeting, _orders = held()
+    services.minutes_sign(meeting_id=meeting.pk, actor=chair)
+
+    services.meeting_set_members(meeting_id=meeting.pk, actor=chair,
+                                 members=[(chair, None, None), (coordinator, None, None)])
+
+    assert Meeting.objects.get(pk=meeting.pk).chair_signed_at is None

@@ -12,6 +12,7 @@ from board.services import BoardError, NotAllowed, WrongState
 from organisation.models import Role
 from tests.board.conftest import at
 from tests.factories import make_role_user
+from tyreso_it.core.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +178,22 @@ def test_the_cut_off_follows_the_setting(make_meeting):
     board.cutoff_hours = 24
 
     assert meeting.cutoff_at(board) == at(2026, 3, 9, 13)
+
+
+def test_a_member_added_after_the_agenda_was_sent_gets_the_invitation_once(
+    sent_meeting, chair, coordinator, it_chief
+):
+    meeting = sent_meeting()
+    deputy = make_role_user(Role.Code.DEPUTY_IT_CHIEF)
+    invitations = OutboxMessage.objects.filter(dedupe_key__startswith="reminder:agenda:")
+    assert invitations.count() == 3
+
+    for _ in range(2):
+        services.meeting_set_members(
+            meeting_id=meeting.pk, actor=chair,
+            members=[(chair, None, None), (coordinator, None, None), (deputy, None, it_chief)],
+        )
+
+    assert invitations.count() == 4
+    [message] = invitations.filter(recipients=[deputy.email])
+    assert message.attachments[0]["mimetype"] == "text/calendar; method=REQUEST"
