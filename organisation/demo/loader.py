@@ -33,6 +33,7 @@ from organisation.roles import roles_sync
 from servicecatalog.models import Service
 from tyreso_it.core.models import OutboxMessage
 
+from .catalogue_plans import load_plans_and_contracts
 from .orders import ORDERS, PRIORITY_CODES, DemoOrder, Step
 from .people import (
     DEMO_PASSWORD,
@@ -472,6 +473,7 @@ def load_demo() -> Report:
         _users(report, clock)
         _registrations(report, departments)
         providers = _providers(report)
+        report.created.update(load_plans_and_contracts(clock, now))
         _orders(report, clock, departments, providers, services, now)
     # The history's notifications are not news: mark them handled rather than mail them now.
     report.outbox_marked_sent = OutboxMessage.objects.filter(
