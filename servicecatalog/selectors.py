@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from orders.models import Order
 from orders.permissions import orders_visible_to
 from organisation.models import User
 
-from .models import Integration, Service
+from .models import Contract, Integration, Service
 
 LIST_SORTS: dict[str, tuple[str, ...]] = {
     "name": ("name",),
@@ -60,7 +60,9 @@ def service_detail(pk: int) -> Service:
         Service.objects.select_related(
             "category", "department", "system_owner", "system_manager", "supplier"
         )
-        .prefetch_related("levels", "contracts__supplier")
+        .prefetch_related(
+            "levels", Prefetch("contracts", queryset=Contract.objects.select_related("supplier"))
+        )
         .get(pk=pk)
     )
 
