@@ -258,8 +258,12 @@ def series_dates(series: MeetingSeries, until: date) -> list[date]:
 
 
 @transaction.atomic
-def series_generate(*, series: MeetingSeries, until: date) -> list[Meeting]:
-    """Create the series' meetings up to `until`; running it again creates nothing more."""
+def series_generate(
+    *, series: MeetingSeries, until: date, since: date | None = None
+) -> list[Meeting]:
+    """Create the series' meetings from `since` (today) up to `until`; running it again
+    creates nothing more. Dates already past are not planned."""
+    since = since or timezone.localdate()
     series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
     if not series.is_active:
         return []
@@ -269,7 +273,7 @@ def series_generate(*, series: MeetingSeries, until: date) -> list[Meeting]:
     }
     created = []
     for day in series_dates(series, until):
-        if day in existing:
+        if day in existing or day < since:
             continue
         starts_at = datetime.combine(day, series.start_time, tzinfo=STOCKHOLM)
         created.append(
