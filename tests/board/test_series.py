@@ -4,7 +4,7 @@ generating again creates nothing more."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -25,6 +25,11 @@ def make_series(chair, members):
         return MeetingSeries.objects.create(first_date=first_date, chair=chair, **fields)
 
     return make
+
+
+def generate(series: MeetingSeries, until: date) -> list[Meeting]:
+    """Generate from the series' first date (the tests' dates are fixed, today is not)."""
+    return series_generate(series=series, until=until, since=series.first_date)
 
 
 def local_dates() -> list[date]:
@@ -80,8 +85,8 @@ def test_generating_creates_the_meetings_at_the_local_time_and_again_creates_not
     # Summer time starts on 29 March 2026.
     series = make_series(date(2026, 3, 17), video_link="https://meet.tyreso.se/bit")
 
-    created = series_generate(series=series, until=date(2026, 4, 14))
-    again = series_generate(series=series, until=date(2026, 4, 14))
+    created = generate(series, date(2026, 4, 14))
+    again = generate(series, date(2026, 4, 14))
 
     assert again == []
     assert local_dates() == [date(2026, 3, 17), date(2026, 3, 31), date(2026, 4, 14)]
@@ -100,9 +105,9 @@ def test_generating_creates_the_meetings_at_the_local_time_and_again_creates_not
 
 def test_generating_further_adds_only_the_new_dates(make_series):
     series = make_series(date(2026, 3, 3))
-    series_generate(series=series, until=date(2026, 3, 17))
+    generate(series, date(2026, 3, 17))
 
-    created = series_generate(series=series, until=date(2026, 4, 14))
+    created = generate(series, date(2026, 4, 14))
 
     assert [timezone.localtime(m.starts_at).date() for m in created] == [
         date(2026, 3, 31), date(2026, 4, 14)]
@@ -112,30 +117,40 @@ def test_generating_further_adds_only_the_new_dates(make_series):
 def test_an_inactive_series_generates_nothing(make_series):
     series = make_series(date(2026, 3, 3), is_active=False)
 
-    assert series_generate(series=series, until=date(2026, 4, 14)) == []
+    assert generate(series, date(2026, 4, 14)) == []
     assert not Meeting.objects.exists()
 
 
 def test_a_cancelled_meeting_of_the_series_is_not_planned_again(make_series, chair):
     series = make_series(date(2026, 3, 3))
-    first, _second = series_generate(series=series, until=date(2026, 3, 17))
+    first, _second = generate(series, date(2026, 3, 17))
     services.meeting_cancel(meeting_id=first.pk, actor=chair, reason="Sportlov.")
 
-    assert series_generate(series=series, until=date(2026, 3, 17)) == []
+    assert generate(series, date(2026, 3, 17)) == []
 
 
 def test_a_moved_meeting_of_the_series_is_not_planned_again_on_its_old_date(
     make_series, chair
 ):
     series = make_series(date(2026, 3, 3))
-    first, _second = series_generate(series=series, until=date(2026, 3, 17))
+    first, _second = generate(series, date(2026, 3, 17))
 
     services.meeting_update(meeting_id=first.pk, actor=chair, expected_version=first.version,
                             data={"starts_at": at(2026, 3, 4, 9), "ends_at": at(2026, 3, 4, 10)})
 
-    assert series_generate(series=series, until=date(2026, 3, 17)) == []
+    assert generate(series, date(2026, 3, 17)) == []
     assert local_dates() == [date(2026, 3, 4), date(2026, 3, 17)]
     assert list(series.exceptions.values_list("date", flat=True)) == [date(2026, 3, 3)]
+
+
+def test_a_series_that_began_in_the_past_is_planned_from_today(make_series):
+    today = timezone.localdate()
+    series = make_series(today - timedelta(weeks=10), interval_weeks=1, skip_holidays=False)
+
+    created = series_generate(series=series, until=today + timedelta(days=13))
+
+    assert [timezone.localtime(m.starts_at).date() for m in created] == [
+        today, today + timedelta(weeks=1)]
 
 
 def test_the_periodic_task_keeps_every_active_series_planned_ahead(make_series):
