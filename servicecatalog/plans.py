@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.dates import MONTHS
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from organisation.models import User
@@ -335,7 +336,11 @@ def plan_list(year: int | None = None, status: str = "") -> QuerySet[ManagementP
 
 def plan_history(plan: ManagementPlan, *, show_budget: bool, limit: int = 20) -> list:
     """The plan's recorded changes, newest first, each with its field-by-field difference
-    (the budget's only for those who may see it)."""
+    (the budget's only for those who may see it). Approval shows as its status change; who
+    approved and when are the record's own user and time."""
+    hidden = ["version", "approved_by", "approved_at"]
+    if not show_budget:
+        hidden.append("budget")
     records = list(
         plan.history.select_related("history_user").order_by("-history_date", "-history_id")[
             : limit + 1
@@ -346,21 +351,17 @@ def plan_history(plan: ManagementPlan, *, show_budget: bool, limit: int = 20) ->
         older = records[index + 1] if index + 1 < len(records) else None
         changes = []
         if older is not None:
-            hidden = ["version"] if show_budget else ["version", "budget"]
-            delta = record.diff_against(older, excluded_fields=hidden)
-            for change in delta.changes:
+            for change in record.diff_against(older, excluded_fields=hidden).changes:
                 field = ManagementPlan._meta.get_field(change.field)
-                changes.append((field.verbose_name, _display(plan, change.field, change.old),
-                                _display(plan, change.field, change.new)))
+                changes.append((capfirst(field.verbose_name), _display(change.field, change.old),
+                                _display(change.field, change.new)))
         entries.append({"record": record, "changes": changes})
     return entries
 
 
-def _display(plan: ManagementPlan, field: str, value: Any) -> Any:
+def _display(field: str, value: Any) -> Any:
     if field == "status" and value:
         return S(value).label
-    if field == "approved_by" and value:
-        return User.objects.filter(pk=value).first()
     if value == "":
         return None
     return value
