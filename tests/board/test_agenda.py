@@ -15,6 +15,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from board import services
+from board import tasks as board_tasks
 from board.models import AgendaItem, Meeting, Reminder
 from board.reminders import agendas_scan
 from board.services import NotAllowed, WrongState
@@ -457,3 +458,13 @@ def test_two_agendas_built_at_the_same_time_do_not_share_an_order(make_meeting, 
     assert results == [True, True]
     on_agendas = list(AgendaItem.objects.filter(kind=K.ORDER).values_list("order_id", flat=True))
     assert sorted(on_agendas) == sorted(orders)
+
+
+def test_the_send_agenda_task_run_twice_sends_the_agenda_once(make_meeting, ready_order):
+    ready_order()
+    meeting = make_meeting(at(2026, 3, 10, 13))
+
+    assert board_tasks.send_agenda(meeting.pk) is True
+    assert board_tasks.send_agenda(meeting.pk) is False
+
+    assert len(invitations()) == 3

@@ -20,7 +20,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from board.models import AgendaItem, Meeting
-from board.tasks import scan_agendas, send_due_reminders
+from board.tasks import generate_series_meetings, scan_agendas, send_due_reminders
 from tyreso_it.celery import app
 from tyreso_it.core.models import OutboxMessage
 from tyreso_it.core.tasks import deliver_outbox
@@ -104,3 +104,19 @@ def test_a_worker_builds_freezes_and_sends_the_agenda_and_delivers_the_invitatio
     wait_for(lambda: OutboxMessage.objects.get(pk=marker.pk).status == "sent",
              "run the later tasks")
     assert invitations.count() == len(members)
+
+
+@pytest.mark.django_db
+def test_beat_runs_the_board_scanners_with_tasks_the_worker_knows():
+    app.loader.import_default_modules()
+    schedule = app.conf.beat_schedule
+
+    for name, task in [("board-scan-agendas", scan_agendas),
+                       ("board-send-due-reminders", send_due_reminders),
+                       ("board-generate-series-meetings", generate_series_meetings)]:
+        entry = schedule[name]
+        assert entry["task"] == task.name
+        assert entry["task"] in app.tasks
+        assert entry["schedule"] > 0
+        # A scan that could not start in time is superseded by the next one, never queued up.
+        assert 0 < entry["options"]["expires"] <= entry["schedule"]
