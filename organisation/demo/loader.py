@@ -33,6 +33,7 @@ from organisation.roles import roles_sync
 from servicecatalog.models import Service
 from tyreso_it.core.models import OutboxMessage
 
+from .catalogue import load_catalogue
 from .catalogue_plans import load_plans_and_contracts
 from .orders import ORDERS, PRIORITY_CODES, DemoOrder, Step
 from .people import (
@@ -473,6 +474,7 @@ def load_demo() -> Report:
         _users(report, clock)
         _registrations(report, departments)
         providers = _providers(report)
+        report.created.update(load_catalogue())
         report.created.update(load_plans_and_contracts(clock, now))
         _orders(report, clock, departments, providers, services, now)
     # The history's notifications are not news: mark them handled rather than mail them now.
