@@ -450,3 +450,17 @@ def test_the_plan_page_has_a_fixed_number_of_queries(client, plan, manager, outs
     layout = layout_queries(client)
     _, ctx = measure(client, reverse("servicecatalog:plan", args=[plan.pk]))
     assert_count(ctx, layout + PLAN_PAGE)
+
+
+def test_the_plan_page_query_count_does_not_grow_with_scenarios_or_history(
+    client, plan, manager, outsider
+):
+    client.force_login(outsider)
+    url = reverse("servicecatalog:plan", args=[plan.pk])
+    _, few = measure(client, url)
+    for n in range(8):
+        plans.scenario_add(plan_id=plan.pk, actor=manager,
+                           data={"scenario": f"Scenario {n}", "impact": "Påverkan"})
+    response, many = measure(client, url)
+    assert len(many) == len(few)
+    assert "Scenario 7" in response.content.decode()
