@@ -506,10 +506,12 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
 def _pack(request: HttpRequest, pk: int) -> dict:
     meeting = _get_meeting(request, pk)
     items = selectors.agenda_items(meeting, briefs=not meeting.is_adjusted)
+    members = selectors.members(meeting)
     return {
         "meeting": meeting,
         "items": items,
-        "members": selectors.members(meeting),
+        "members": members,
+        "absent": [m for m in members if m.attended is False],
         "corrections": list(meeting.corrections.select_related("created_by"))
         if meeting.is_adjusted else [],
         "cutoff_at": meeting.cutoff_at(BoardSettings.load()),
