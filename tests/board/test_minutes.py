@@ -457,9 +457,11 @@ def test_changing_attendance_or_the_adjuster_after_a_signature_clears_it(
 
 
 @pytest.fixture
-def adjusted(held, chair, coordinator):
-    meeting, orders = held()
-    return sign_both(meeting, chair, coordinator), orders
+def adjusted(sent_meeting, ready_order, decide, chair, coordinator):
+    """Adjusted minutes of a meeting that approved one order."""
+    order = ready_order()
+    meeting = decide(sent_meeting(), adjuster=coordinator)
+    return sign_both(meeting, chair, coordinator), order
 
 
 WRITES = {
@@ -493,7 +495,7 @@ WRITES = {
 
 @pytest.mark.parametrize("write", WRITES)
 def test_adjusted_minutes_cannot_be_changed(write, adjusted, chair, it_chief):
-    meeting, (approve, _reject, _back) = adjusted
+    meeting, approve = adjusted
     before = snapshot(meeting)
     statuses = dict(Order.objects.values_list("pk", "status"))
     messages = OutboxMessage.objects.count()
@@ -507,7 +509,7 @@ def test_adjusted_minutes_cannot_be_changed(write, adjusted, chair, it_chief):
 
 
 def test_the_agenda_scanner_leaves_adjusted_minutes_alone(adjusted, ready_order, chair):
-    meeting, _orders = adjusted
+    meeting, _order = adjusted
     ready_order()
     before = snapshot(meeting)
 
@@ -519,7 +521,7 @@ def test_the_agenda_scanner_leaves_adjusted_minutes_alone(adjusted, ready_order,
 
 
 def test_a_correction_is_a_linked_record_and_changes_nothing_else(adjusted, chair):
-    meeting, _orders = adjusted
+    meeting, _order = adjusted
     before = snapshot(meeting)
 
     correction = services.minutes_correct(
@@ -537,7 +539,7 @@ def test_a_correction_is_a_linked_record_and_changes_nothing_else(adjusted, chai
 def test_only_the_chair_corrects_only_adjusted_minutes_and_only_with_a_text(
     held, adjusted, chair, coordinator
 ):
-    meeting, _orders = adjusted
+    meeting, _order = adjusted
     draft, _ = held(at(2026, 4, 7, 13))
 
     with pytest.raises(NotAllowed):
