@@ -69,8 +69,11 @@ class Node:
 
     @property
     def label(self) -> str:
+        """The name as drawn: in full in the centre, shortened on the circle."""
         name = self.service.name
-        return name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1].rstrip() + "…"
+        if self.centre or len(name) <= LABEL_CHARS:
+            return name
+        return name[: LABEL_CHARS - 1].rstrip() + "…"
 
     @property
     def label_x(self) -> float:
@@ -276,8 +279,9 @@ def neighbourhood_map(
                   colour=colours[service.department_id])
     nodes: dict[int, Node] = {service.pk: middle}
     for index, other in enumerate(ordered):
-        # Start a little off the vertical, so the centre's own label below it stays clear.
-        angle = -90 + 360 * (index + 0.5) / count
+        # Turned a little off the vertical, so no neighbour sits right under the centre,
+        # where the centre's own name is written.
+        angle = -90 + 360 * (index + 0.25) / count
         node = Node(service=other, angle=angle, degree=degree[other.pk],
                     r=_node_radius(degree[other.pk]), colour=colours[other.department_id])
         node.x = cx + radius * math.cos(math.radians(angle))
