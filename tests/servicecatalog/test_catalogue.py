@@ -216,6 +216,24 @@ def test_contract_values_only_for_those_who_see_all(client, orderer, it_chief, d
     assert "777" in page
 
 
+def test_contracts_and_the_supplier_link_to_their_pages_where_those_exist(
+    client, outsider, department, monkeypatch
+):
+    service = rich_service(department)
+    contract = make_contract(title="Driftavtal 2024")
+    service.contracts.add(contract)
+    client.force_login(outsider)
+    page = html(client.get(detail(service)))
+    assert f'<a href="{reverse("servicecatalog:contract", args=[contract.pk])}">' in page
+    assert f'<a href="{service.supplier.get_absolute_url()}">' in page
+    # Without those pages (an installation without contracts), the names stay plain text.
+    from servicecatalog.views import catalogue
+
+    monkeypatch.setattr(catalogue, "url_exists", lambda name: False)
+    page = html(client.get(detail(service)))
+    assert "Driftavtal 2024" in page and "/avtal/" not in page and "/leverantorer/" not in page
+
+
 # --- ordering a service -------------------------------------------------------------------
 
 
