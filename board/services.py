@@ -180,6 +180,7 @@ def meeting_update(
             raise BoardError(_("The meeting must end after it starts."), field="ends_at")
         if changed:
             meeting.sequence += 1
+            _clear_signatures(meeting)
             _save(meeting, actor, _("Meeting changed"))
             if meeting.series_id and timezone.localtime(meeting.starts_at).date() != old_day:
                 # The series does not meet on the old day: it is not planned there again.
@@ -572,10 +573,15 @@ def agenda_update_item(
         meeting = _lock(item.meeting_id)
         _require_chair(meeting, actor)
         _require_open(meeting)
+        if (item.time_minutes, item.note) == (time_minutes, note):
+            return item
         item.time_minutes = time_minutes
         item.note = note
         item._history_user = actor
         item.save()
+        # The note is part of the minutes: signatures given before it changed are void.
+        _clear_signatures(meeting)
+        _save(meeting, actor, _("Item changed"))
         return item
 
 

@@ -594,3 +594,30 @@ def test_changing_the_members_after_a_signature_clears_it(held, chair, coordinat
                                  members=[(chair, None, None), (coordinator, None, None)])
 
     assert Meeting.objects.get(pk=meeting.pk).chair_signed_at is None
+
+
+
+def test_changing_an_items_note_voids_the_signatures(held, chair):
+    meeting, _orders = held()
+    services.minutes_sign(meeting_id=meeting.pk, actor=chair)
+    item = meeting.items.order_by("position").first()
+
+    services.agenda_update_item(item_id=item.pk, actor=chair, time_minutes=item.time_minutes,
+                                note="Ordföranden lade till en anteckning.")
+
+    meeting.refresh_from_db()
+    assert (meeting.chair_signed_at, meeting.adjuster_signed_at) == (None, None)
+
+
+def test_moving_the_meeting_voids_the_signatures(held, chair):
+    meeting, _orders = held()
+    services.minutes_sign(meeting_id=meeting.pk, actor=chair)
+    meeting.refresh_from_db()
+
+    services.meeting_update(
+        meeting_id=meeting.pk, actor=chair, expected_version=meeting.version,
+        data={"place": "Sammanträdesrum Tyresö slott"},
+    )
+
+    meeting.refresh_from_db()
+    assert meeting.chair_signed_at is None
