@@ -2,18 +2,23 @@
 
 The worker runs in a thread of this process (`celery.contrib.testing.worker.start_worker`)
 and reaches the test database through its own connection, so the test commits what it sets
-up (`transaction=True`). It listens to a queue of its own, which is deleted afterwards, so
-nothing is left in Redis for a later test or a development worker.
+up (`transaction=True`). The test waits for each task to finish (the worker's
+`task_postrun` signal) before it looks at the database, so the two never write and read at
+the same instant (SQLite's shared in-memory test database refuses that). The worker listens
+to a queue of its own, deleted afterwards, so nothing is left in Redis for a later test or a
+development worker.
 """
 
 from __future__ import annotations
 
-import time
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from celery import signals
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.utils import timezone
@@ -28,17 +33,13 @@ from tyreso_it.core.tasks import deliver_outbox
 TIMEOUT = 30  # seconds; the tasks themselves take well under one
 
 
-def wait_for(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + TIMEOUT
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"the worker did not {what} within {TIMEOUT} s")
-        time.sleep(0.1)
-
-
 @pytest.fixture
-def worker_queue(redis, monkeypatch) -> Iterator[str]:
-    """The project's app pointed at Redis, with a worker consuming a queue of its own."""
+def worker(redis, monkeypatch) -> Iterator[Callable[[Any], tuple[str, Any]]]:
+    """The project's app pointed at Redis, and a worker consuming a queue of its own.
+
+    Gives `run(task)`: queue the task through Redis, wait until the worker has run it, and
+    return its state and result.
+    """
     queue = f"test-board-{uuid.uuid4().hex[:12]}"
     monkeypatch.setitem(app.conf, "broker_url", redis)
     monkeypatch.setitem(app.conf, "broker_transport_options", {"visibility_timeout": 3600})
@@ -47,11 +48,28 @@ def worker_queue(redis, monkeypatch) -> Iterator[str]:
     # Connections made for another broker earlier in the run are not reused.
     monkeypatch.setattr(app, "_pool", None)
     monkeypatch.setattr(app.amqp, "_producer_pool", None)
+    finished: dict[str, tuple[str, Any]] = {}
+    done = threading.Condition()
+
+    def on_postrun(task_id=None, state=None, retval=None, **kwargs) -> None:
+        with done:
+            finished[task_id] = (state, retval)
+            done.notify_all()
+
+    def run(task) -> tuple[str, Any]:
+        task_id = task.apply_async(queue=queue).id
+        with done:
+            if not done.wait_for(lambda: task_id in finished, timeout=TIMEOUT):
+                pytest.fail(f"the worker did not run {task.name} within {TIMEOUT} s")
+            return finished[task_id]
+
+    signals.task_postrun.connect(on_postrun, weak=False)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue],
                           shutdown_timeout=TIMEOUT):
-            yield queue
+            yield run
     finally:
+        signals.task_postrun.disconnect(on_postrun)
         with app.connection_for_write() as connection:
             # Declared on this channel first, so deleting it also removes its binding.
             bound = app.amqp.queues[queue](connection.default_channel)
@@ -64,16 +82,15 @@ def worker_queue(redis, monkeypatch) -> Iterator[str]:
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_builds_freezes_and_sends_the_agenda_and_delivers_the_invitations(
-    worker_queue, make_meeting, ready_order, members
+    worker, make_meeting, ready_order, members
 ):
     order = ready_order()
     meeting = make_meeting(timezone.now() + timedelta(hours=48))  # past its 72 h cut-off
 
-    scan_agendas.apply_async(queue=worker_queue)
-    wait_for(lambda: Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.AGENDA_SENT,
-             "freeze the agenda")
+    assert worker(scan_agendas) == ("SUCCESS", {"built": 0, "frozen": 1})
 
     meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.AGENDA_SENT
     assert meeting.agenda_frozen_at is not None
     assert list(meeting.items.order_by("position").values_list("kind", "order_id")) == [
         (AgendaItem.Kind.ORDER, order.pk), (AgendaItem.Kind.PORTFOLIO, None),
@@ -81,10 +98,10 @@ def test_a_worker_builds_freezes_and_sends_the_agenda_and_delivers_the_invitatio
     invitations = OutboxMessage.objects.filter(dedupe_key__startswith="reminder:agenda:")
     assert sorted(m.recipients[0] for m in invitations) == sorted(p.email for p in members)
 
-    deliver_outbox.apply_async(queue=worker_queue)
-    wait_for(lambda: not OutboxMessage.objects.filter(
-        status=OutboxMessage.Status.PENDING).exists(), "deliver the outbox")
+    state, delivered = worker(deliver_outbox)
 
+    assert state == "SUCCESS"
+    assert delivered == OutboxMessage.objects.count()
     assert set(invitations.values_list("status", flat=True)) == {OutboxMessage.Status.SENT}
     sent = [m for m in mail.outbox if m.attachments]
     assert sorted(m.to[0] for m in sent) == sorted(p.email for p in members)
@@ -95,14 +112,9 @@ def test_a_worker_builds_freezes_and_sends_the_agenda_and_delivers_the_invitatio
         assert str(calendar.walk("VEVENT")[0]["UID"]) == meeting.uid
 
     # Beat's scanners run again: nothing is sent twice.
-    scan_agendas.apply_async(queue=worker_queue)
-    send_due_reminders.apply_async(queue=worker_queue)
-    deliver_outbox.apply_async(queue=worker_queue)
-    marker = OutboxMessage.objects.create(recipients=["sist@tyreso.se"], subject="Sist",
-                                          body="Kön är tömd.")
-    deliver_outbox.apply_async(queue=worker_queue)
-    wait_for(lambda: OutboxMessage.objects.get(pk=marker.pk).status == "sent",
-             "run the later tasks")
+    assert worker(scan_agendas) == ("SUCCESS", {"built": 0, "frozen": 0})
+    assert worker(send_due_reminders) == ("SUCCESS", 0)
+    assert worker(deliver_outbox) == ("SUCCESS", 0)
     assert invitations.count() == len(members)
 
 
