@@ -17,5 +17,6 @@ urlpatterns = [
     path("bestallningar/", include("orders.urls")),
     path("bit/", include("board.urls")),
     path("tjanster/", include("servicecatalog.urls")),
+    path("huki/", include("raci.urls")),
     path("admin/", admin.site.urls),
 ]
