@@ -64,7 +64,8 @@ def _order_url(order: Order) -> str:
 
 
 def notify_transition(*, order: Order, event: OrderEvent) -> None:
-    """Queue an email about a transition to everyone concerned except the actor."""
+    """Queue an email about a transition to everyone concerned except the actor, and what the
+    HUKI matrix in force adds: consultations for the roles with K, notices for those with I."""
     with translation.override(settings.LANGUAGE_CODE):
         recipients = set(_recipients(order, event)) - {getattr(event.actor, "email", "")}
         subject = _("%(reference)s %(title)s: %(status)s") % {
@@ -90,6 +91,11 @@ def notify_transition(*, order: Order, event: OrderEvent) -> None:
             body="\n".join(lines),
             dedupe_key=f"order-event-{event.pk}",
         )
+    # The HUKI matrix in force decides who else is asked (K) and told (I), in this same
+    # transaction; those told above are not told twice.
+    from raci.services import order_step_consult_and_inform
+
+    order_step_consult_and_inform(order=order, event=event, already_told=recipients)
 
 
 def notify_comment(*, order: Order, comment: Comment) -> None:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from organisation.models import Department, User
 from organisation.selectors import departments_of
+from raci import selectors as raci_selectors
 from servicecatalog.models import Service
 
 from . import forms, selectors, services
@@ -307,6 +308,8 @@ def _detail(request: HttpRequest, order: Order, *, bound: dict | None = None, st
             Order.Status.IN_PREPARATION, Order.Status.AWAITING_SUPPLEMENT,
             Order.Status.READY_FOR_DECISION} else None,
         "delegation_threshold": settings.DELEGATION_THRESHOLD_SEK,
+        # The HUKI matrix's H, U, K and I for the current step, and the consultations.
+        "raci": raci_selectors.order_raci(order, user),
     }
     return render(request, "orders/order_detail.html", context, status=status)
 

@@ -310,9 +310,14 @@ def test_start_page_of_a_provider_query_count_does_not_grow_with_rows(
 #  12. the order's history records with their users
 #  13. names behind changed foreign keys: people   (the handler)
 #  14. names behind changed foreign keys: priority models
-#  15. departments where the user is a member      (the layout's "New order" link)
-#  16. the handlers (people of the ordering function) for "change handler"
-HANDLER_DETAIL = 16
+#  15. the HUKI matrix's cells for the current step, with roles, activity and version
+#                                                  (raci.selectors.order_raci)
+#  16. the people of those roles (one query for all the group roles)
+#  17. the order's consultations with their roles, activities and answerers
+#  18. the user's roles                            (may the user answer an open one?)
+#  19. departments where the user is a member      (the layout's "New order" link)
+#  20. the handlers (people of the ordering function) for "change handler"
+HANDLER_DETAIL = 20
 
 
 def prepared_order(make_order, coordinator) -> Order:
@@ -381,8 +386,10 @@ def test_order_page_query_count_does_not_grow_with_history(
 #  12. transitions with their actors
 #  13. history records with their users
 #  14–15. names behind changed foreign keys: people, priority models
-#  16. is the user called to a board meeting        (the layout's "Beslutsråd IT" link)
-ORDERER_DETAIL = 16
+#  16–19. the HUKI matrix: the current step's cells, the people of its roles, the
+#         consultations, the user's roles (as for the handler)
+#  20. is the user called to a board meeting        (the layout's "Beslutsråd IT" link)
+ORDERER_DETAIL = 20
 
 
 def test_order_page_for_the_orderer_has_a_fixed_number_of_queries(
@@ -402,9 +409,11 @@ def test_order_page_for_the_orderer_has_a_fixed_number_of_queries(
 # at most four (catalogue service, people, priority model, provider), whatever the number of
 # changes. An order whose history touches all four, seen by the ordering function after
 # delivery: 4 auth queries, the order and its four prefetches (5), the departments the user
-# coordinates (1), transitions and history records (2), the four name lookups (4) and the
-# layout's department lookup for the "New order" link (1).
-EVERY_CHANGE_DETAIL = 17
+# coordinates (1), transitions and history records (2), the four name lookups (4), the HUKI
+# matrix's step cells, the people of its group roles, the provider's staff (the provider is
+# informed of the acceptance), the consultations and the user's roles (5), and the layout's
+# department lookup for the "New order" link (1).
+EVERY_CHANGE_DETAIL = 22
 
 
 def test_order_page_with_every_kind_of_change_stays_within_its_budget(
