@@ -411,9 +411,10 @@ def test_order_page_for_the_orderer_has_a_fixed_number_of_queries(
 # delivery: 4 auth queries, the order and its four prefetches (5), the departments the user
 # coordinates (1), transitions and history records (2), the four name lookups (4), the HUKI
 # matrix's step cells, the people of its group roles, the provider's staff (the provider is
-# informed of the acceptance), the consultations and the user's roles (5), and the layout's
-# department lookup for the "New order" link (1).
-EVERY_CHANGE_DETAIL = 22
+# informed of the acceptance) and the consultations (4; every consultation of a delivered
+# order has lapsed, so the user's roles are not asked), and the layout's department lookup
+# for the "New order" link (1).
+EVERY_CHANGE_DETAIL = 21
 
 
 def test_order_page_with_every_kind_of_change_stays_within_its_budget(
