@@ -22,7 +22,7 @@ from django.utils.translation import override
 from organisation.models import Role
 from tyreso_it.core.exports import FORMULA_STARTS
 
-from .models import Activity, Letter, Process
+from .models import Activity, Letter
 from .rules import activity_problems
 from .selectors import Grid
 
@@ -229,7 +229,3 @@ def read_matrix(
             errors.append(RowError(seen[activity.pk], f"{activity.name}: {problem}"))
     errors.sort(key=lambda e: (e.row or 0))
     return ImportResult(letters=letters, activity_ids=set(seen), errors=errors)
-
-
-def process_label(value: str) -> str:
-    return str(Process(value).label)

@@ -18,7 +18,6 @@ from .permissions import can_answer
 from .rules import activity_problems, role_sort_key
 
 V = MatrixVersion.Status
-LETTER_ORDER = {letter: index for index, letter in enumerate(Letter.values)}
 
 
 def version_in_force() -> MatrixVersion | None:
@@ -358,11 +357,3 @@ def order_raci(order: Order, user: User) -> OrderRaci:
         consultations=consultations,
         answerable=answerable,
     )
-
-
-def open_consultations_for(order: Order) -> QuerySet[ConsultationTask]:
-    return ConsultationTask.objects.filter(order=order, status=ConsultationTask.Status.OPEN)
-
-
-def letter_sort_key(letter: str) -> int:
-    return LETTER_ORDER.get(letter, len(LETTER_ORDER))
