@@ -203,6 +203,18 @@ class OrderFilterForm(forms.Form):
         label=_("Handler"), queryset=User.objects.none(), required=False
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    # Periods (inclusive days, Stockholm time) of the figures that link here from the
+    # portfolio dashboard: lead times by month and the age of the backlog.
+    submitted_from = forms.DateField(label=_("Submitted from"), required=False,
+                                     widget=DateInput())
+    submitted_to = forms.DateField(label=_("Submitted until"), required=False,
+                                   widget=DateInput())
+    decided_from = forms.DateField(label=_("Decided from"), required=False, widget=DateInput())
+    decided_to = forms.DateField(label=_("Decided until"), required=False, widget=DateInput())
+    delivered_from = forms.DateField(label=_("Delivered from"), required=False,
+                                     widget=DateInput())
+    delivered_to = forms.DateField(label=_("Delivered until"), required=False,
+                                   widget=DateInput())
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,

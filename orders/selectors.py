@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -52,6 +52,9 @@ def order_list(user: User, filters: dict[str, Any] | None = None) -> QuerySet[Or
         queryset = queryset.filter(
             created_at__gte=start, created_at__lt=datetime(year + 1, 1, 1, tzinfo=tz)
         )
+    for name in ("submitted", "decided", "delivered"):
+        queryset = _in_period(queryset, f"{name}_at", filters.get(f"{name}_from"),
+                              filters.get(f"{name}_to"))
     if filters.get("q"):
         term = filters["q"].strip()
         queryset = queryset.filter(
@@ -59,6 +62,21 @@ def order_list(user: User, filters: dict[str, Any] | None = None) -> QuerySet[Or
         )
     sort = LIST_SORTS.get(filters.get("sort") or "created", "-created_at")
     return queryset.order_by(sort, "-pk")
+
+
+def _in_period(
+    queryset: QuerySet[Order], field: str, first: date | None, last: date | None
+) -> QuerySet[Order]:
+    """Orders whose timestamp `field` falls on the days `first` to `last` (inclusive, local
+    time); either end may be open."""
+    tz = timezone.get_current_timezone()
+    if first:
+        queryset = queryset.filter(**{f"{field}__gte": datetime.combine(first, time.min, tz)})
+    if last:
+        queryset = queryset.filter(
+            **{f"{field}__lt": datetime.combine(last + timedelta(days=1), time.min, tz)}
+        )
+    return queryset
 
 
 def order_detail(user: User, pk: int) -> Order:
