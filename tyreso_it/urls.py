@@ -16,6 +16,7 @@ urlpatterns = [
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("bestallningar/", include("orders.urls")),
     path("bit/", include("board.urls")),
+    path("portfolj/", include("portfolio.urls")),
     path("tjanster/", include("servicecatalog.urls")),
     path("huki/", include("raci.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,201 @@
+"""The one ranked portfolio: the change manager's order of projects and larger change orders,
+and the record of every change to it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from tyreso_it.core.exports import export_response
+
+from .. import permissions as perms
+from .. import selectors, services
+from ..forms import AddOrderForm, MoveForm, RemoveForm
+from ..models import PortfolioEntry
+from .common import export_format, health_label, query_without, require_access, require_whole
+
+ENTRY_HEADERS = (
+    gettext_lazy("Rank"),
+    gettext_lazy("Type"),
+    gettext_lazy("Reference"),
+    gettext_lazy("Title"),
+    gettext_lazy("Department"),
+    gettext_lazy("Phase or status"),
+    gettext_lazy("Health"),
+    gettext_lazy("Budget or estimated cost (SEK)"),
+    gettext_lazy("Actuals (SEK)"),
+    gettext_lazy("Planned start"),
+    gettext_lazy("Planned end"),
+)
+
+
+def entry_rows(entries: list[PortfolioEntry]) -> list[list]:
+    rows = []
+    for entry in entries:
+        if entry.project_id:
+            project = entry.project
+            rows.append([entry.rank, _("Project"), "", project.name,
+                         project.sponsor_department.name, project.get_phase_display(),
+                         health_label(project.health), project.budget, project.actual_cost,
+                         project.planned_start, project.planned_end])
+        else:
+            order = entry.order
+            rows.append([entry.rank, _("Change order"), order.reference, order.title,
+                         order.department.name, order.get_status_display(), None,
+                         order.estimated_cost, None, order.planned_start, order.planned_end])
+    return rows
+
+
+def _page(request: HttpRequest, *, bound: dict | None = None, add_form=None, status=200):
+    user = request.user
+    entries = selectors.ranked_entries(user)
+    can_manage = perms.can_manage_portfolio(user)
+    bound = bound or {}
+    rows = []
+    for entry in entries:
+        forms = None
+        if can_manage:
+            forms = {
+                "move": bound.get(("move", entry.pk)) or MoveForm(
+                    initial={"to_rank": entry.rank, "expected_rank": entry.rank},
+                    prefix=f"move-{entry.pk}"),
+                "remove": bound.get(("remove", entry.pk)) or RemoveForm(
+                    prefix=f"remove-{entry.pk}"),
+                "open": ("move", entry.pk) in bound or ("remove", entry.pk) in bound,
+            }
+        rows.append({"entry": entry, "forms": forms})
+    context = {
+        "rows": rows,
+        "can_manage": can_manage,
+        "sees_whole": perms.sees_whole_portfolio(user),
+        "query": query_without(request, "export"),
+    }
+    if can_manage:
+        candidates = selectors.rankable_orders()
+        context.update({
+            "add_form": add_form or AddOrderForm(orders=candidates),
+            "has_candidates": add_form is not None or candidates.exists(),
+            "awaiting": list(selectors.orders_awaiting_project()),
+            "threshold": services.large_order_threshold(),
+            "history": list(selectors.rank_history(limit=5)),
+        })
+    return render(request, "portfolio/ranking.html", context, status=status)
+
+
+@require_GET
+def ranking(request: HttpRequest) -> HttpResponse:
+    """The ranked portfolio, as far as the person may see it."""
+    require_access(request)
+    fmt = export_format(request)
+    if fmt:
+        entries = selectors.ranked_entries(request.user)
+        return export_response(fmt, _("Project portfolio"), [str(h) for h in ENTRY_HEADERS],
+                               entry_rows(entries))
+    return _page(request)
+
+
+def _entry(request: HttpRequest, entry_pk: int) -> PortfolioEntry:
+    require_access(request)
+    if not perms.can_manage_portfolio(request.user):
+        raise PermissionDenied
+    try:
+        return PortfolioEntry.objects.select_related("project", "order").get(pk=entry_pk)
+    except PortfolioEntry.DoesNotExist as exc:
+        raise Http404(_("No such entry in the portfolio.")) from exc
+
+
+@require_POST
+def entry_move(request: HttpRequest, entry_pk: int) -> HttpResponse:
+    entry = _entry(request, entry_pk)
+    form = MoveForm(request.POST, prefix=f"move-{entry.pk}")
+    if not form.is_valid():
+        return _page(request, bound={("move", entry.pk): form}, status=400)
+    try:
+        services.portfolio_move(
+            entry_id=entry.pk, actor=request.user, to_rank=form.cleaned_data["to_rank"],
+            reason=form.cleaned_data["reason"],
+            expected_rank=form.cleaned_data["expected_rank"],
+        )
+    except PortfolioEntry.DoesNotExist as exc:
+        raise Http404 from exc
+    except services.PortfolioError as exc:
+        if exc.status_code == 409:
+            messages.error(request, exc.message)
+            return _page(request, status=409)
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return _page(request, bound={("move", entry.pk): form}, status=exc.status_code)
+    messages.success(request, _("“%(title)s” is moved to place %(rank)s.") % {
+        "title": entry.title, "rank": PortfolioEntry.objects.get(pk=entry.pk).rank})
+    return redirect(reverse("portfolio:ranking") + f"#post-{entry.pk}")
+
+
+@require_POST
+def entry_remove(request: HttpRequest, entry_pk: int) -> HttpResponse:
+    entry = _entry(request, entry_pk)
+    form = RemoveForm(request.POST, prefix=f"remove-{entry.pk}")
+    if not form.is_valid():
+        return _page(request, bound={("remove", entry.pk): form}, status=400)
+    try:
+        services.portfolio_remove(entry_id=entry.pk, actor=request.user,
+                                  reason=form.cleaned_data["reason"])
+    except PortfolioEntry.DoesNotExist as exc:
+        raise Http404 from exc
+    except services.PortfolioError as exc:
+        form.add_error(None, exc.message)
+        return _page(request, bound={("remove", entry.pk): form}, status=exc.status_code)
+    messages.success(request, _("“%(title)s” is no longer ranked in the portfolio.")
+                     % {"title": entry.title})
+    return redirect("portfolio:ranking")
+
+
+@require_POST
+def order_add(request: HttpRequest) -> HttpResponse:
+    require_access(request)
+    if not perms.can_manage_portfolio(request.user):
+        raise PermissionDenied
+    form = AddOrderForm(request.POST, orders=selectors.rankable_orders())
+    if not form.is_valid():
+        return _page(request, add_form=form, status=400)
+    try:
+        entry = services.portfolio_add_order(actor=request.user, order=form.cleaned_data["order"],
+                                             reason=form.cleaned_data["reason"])
+    except services.PortfolioError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return _page(request, add_form=form, status=exc.status_code)
+    messages.success(request, _("The order is placed last in the portfolio, at place "
+                                "%(rank)s.") % {"rank": entry.rank})
+    return redirect("portfolio:ranking")
+
+
+HISTORY_HEADERS = (
+    gettext_lazy("When"),
+    gettext_lazy("What"),
+    gettext_lazy("From place"),
+    gettext_lazy("To place"),
+    gettext_lazy("By"),
+    gettext_lazy("Reason"),
+)
+
+
+@require_GET
+def rank_history(request: HttpRequest) -> HttpResponse:
+    """Every change to the ranked portfolio: who, when, from which place to which, and why."""
+    require_whole(request)
+    changes = selectors.rank_history()
+    fmt = export_format(request)
+    if fmt:
+        return export_response(fmt, _("Changes to the portfolio's ranking"),
+                               [str(h) for h in HISTORY_HEADERS], [
+            [c.at, c.title, c.from_rank, c.to_rank,
+             c.actor and (c.actor.get_full_name() or c.actor.username), c.reason]
+            for c in changes
+        ])
+    return render(request, "portfolio/rank_history.html", {
+        "changes": list(changes[:500]), "query": query_without(request, "export"),
+    })

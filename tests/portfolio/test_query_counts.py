@@ -1,0 +1,230 @@
+"""Query counts of the portfolio pages: pinned exactly with several rows, and proven not to grow
+with the number of rows (as tests/orders/test_query_counts.py: the second of two identical
+requests is measured, so process-wide caches are warm).
+
+Every page starts with the four queries of being logged in (session, user, the user's own
+permissions, the user's groups' permissions).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from board.models import Meeting
+from orders.models import Comment, Order
+from portfolio import services
+from servicecatalog.models import Service
+from tests import factories
+
+from .conftest import timed_order
+
+pytestmark = pytest.mark.django_db
+S = Order.Status
+
+
+def measure(client, url: str):
+    warm = client.get(url)
+    assert warm.status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, ctx
+
+
+def assert_count(ctx: CaptureQueriesContext, expected: int) -> None:
+    sql = "\n".join(f"{i}. {q['sql'][:240]}" for i, q in enumerate(ctx.captured_queries, 1))
+    assert len(ctx) == expected, f"{len(ctx)} queries, expected {expected}:\n{sql}"
+
+
+STATES = [S.SUBMITTED, S.IN_PREPARATION, S.AWAITING_SUPPLEMENT, S.READY_FOR_DECISION,
+          S.APPROVED, S.PLANNED, S.IN_PROGRESS, S.DELIVERED, S.CLOSED, S.REJECTED]
+
+
+def orders(departments, count: int, author) -> None:
+    """`count` orders over every state, with the timestamps their state implies, a supplement
+    request past its date on those awaiting one, and a planned period on the planned."""
+    now = timezone.now()
+    today = timezone.localdate()
+    for i in range(count):
+        status = STATES[i % len(STATES)]
+        stamps = {"submitted_at": now - timedelta(days=40 + i)}
+        if status not in {S.SUBMITTED, S.IN_PREPARATION, S.AWAITING_SUPPLEMENT,
+                          S.READY_FOR_DECISION}:
+            stamps["decided_at"] = now - timedelta(days=20 + i % 15)
+        if status in {S.DELIVERED, S.CLOSED}:
+            stamps["delivered_at"] = now - timedelta(days=i % 10)
+        if status in {S.PLANNED, S.IN_PROGRESS, S.DELIVERED, S.CLOSED}:
+            stamps.update(planned_start=today - timedelta(days=30),
+                          planned_end=today + timedelta(days=i))
+        order = timed_order(departments[i % len(departments)], status,
+                            priority_score=i, **stamps)
+        if status == S.AWAITING_SUPPLEMENT:
+            Comment.objects.create(order=order, author=author,
+                                   kind=Comment.Kind.SUPPLEMENT_REQUEST, body="?",
+                                   due_date=today - timedelta(days=1))
+
+
+@pytest.fixture
+def setting(department, other_department, change_manager, make_project):
+    """Two projects with reports and milestones, a system in use and a planned meeting of the
+    board."""
+    for name in ("Ett", "Två"):
+        project = make_project(name)
+        services.milestone_add(project_id=project.pk, actor=change_manager, name="M",
+                               due_date=date(2026, 5, 1))
+        services.status_report_save(
+            project_id=project.pk, actor=change_manager, period=date(2026, 1, 1),
+            data={"schedule": "green", "cost": "green", "scope": "green", "summary": "x"})
+    Service.objects.create(name="Lärplattform", lifecycle=Service.Lifecycle.IN_USE)
+    start = timezone.now() + timedelta(days=3)
+    Meeting.objects.create(starts_at=start, ends_at=start + timedelta(hours=1),
+                           chair=change_manager)
+    return [department, other_department]
+
+
+# The dashboard, for the IT chief: 4 auth queries, then
+#   5. orders waiting now: state, submitted, decided              (backlog)
+#   6. orders by department and state, created in the year         (one GROUP BY)
+#   7. decided in the year: submitted, decided                     (lead times)
+#   8. delivered in the year: submitted, decided, delivered        (lead times)
+#   9. the next meeting of the board, with its number of items
+#  10. the order ids on its agenda
+#  11. the ten orders ready for decision, with their departments
+#  12. the open projects with their latest reports and departments
+#  13. orders past their supplement request's date                 (a COUNT)
+#  14. notifications not sent in time                              (a COUNT)
+#  15. services by lifecycle state                                 (one GROUP BY)
+#  16–17. managed systems and their plans of the year              (servicecatalog.plans)
+#  18–19. contracts and licences due                               (servicecatalog.contracts)
+#  20. licences in use                                             (one SUM)
+#  21. the year's snapshots
+#  22. departments where the user is a member   (the layout's "New order" link)
+#  23. departments the user coordinates
+#  24. the departments for the filter's choices
+DASHBOARD = 24
+
+
+def test_the_dashboard_has_a_fixed_number_of_queries(client, setting, it_chief, coordinator):
+    orders(setting, 5, coordinator)
+    client.force_login(it_chief)
+    response, ctx = measure(client, reverse("portfolio:dashboard"))
+    assert response.context["d"].backlog.decision.count == 4
+    assert_count(ctx, DASHBOARD)
+
+
+def test_the_dashboard_query_count_does_not_grow_with_orders(client, setting, it_chief,
+                                                             coordinator):
+    client.force_login(it_chief)
+    url = reverse("portfolio:dashboard") + f"?year={timezone.localdate().year}"
+    orders(setting, 5, coordinator)
+    _, few = measure(client, url)
+    orders(setting, 45, coordinator)
+    response, many = measure(client, url)
+    board = response.context["d"]
+    # Of 5 + 45 orders over ten states, 24 wait for a decision and 14 for delivery.
+    assert (board.backlog.decision.count, board.backlog.delivery.count) == (24, 14)
+    assert board.overdue.supplements == 6
+    assert len(few) == len(many) == DASHBOARD
+
+
+# The project list, for a member of the sponsor department: 4 auth queries, then
+#   5. departments where the user is a member    (the visibility scope)
+#   6. departments the user coordinates
+#   7. the projects, with department, manager, latest report, place and order joined
+#   8. is the user called to a board meeting     (the layout's "Beslutsråd IT" link)
+#   9. the departments for the filter's choices
+PROJECT_LIST = 9
+
+
+def test_the_project_list_has_a_fixed_number_of_queries(client, make_project, orderer):
+    for i in range(3):
+        make_project(f"Projekt {i}")
+    client.force_login(orderer)
+    _, few = measure(client, reverse("portfolio:projects"))
+    for i in range(3, 12):
+        make_project(f"Projekt {i}", manager=factories.UserFactory())
+    response, many = measure(client, reverse("portfolio:projects"))
+    assert len(response.context["projects"]) == 12
+    assert len(few) == len(many)
+    assert_count(many, PROJECT_LIST)
+
+
+# The ranked portfolio, for the change manager: 4 auth queries, then
+#   5. the entries the user may see, with their projects and orders joined
+#   6. is there a larger change order to rank (EXISTS)
+#   7. approved project orders without a project
+#   8. the latest rank changes with their people
+#   9. departments where the user is a member    (the layout's "New order" link)
+#  10. departments the user coordinates
+RANKING = 10
+
+
+def test_the_ranking_has_a_fixed_number_of_queries(client, make_project, change_manager,
+                                                   department):
+    for i in range(3):
+        make_project(f"Projekt {i}")
+    client.force_login(change_manager)
+    _, few = measure(client, reverse("portfolio:ranking"))
+    for i in range(3, 12):
+        make_project(f"Projekt {i}")
+    response, many = measure(client, reverse("portfolio:ranking"))
+    assert len(response.context["rows"]) == 12
+    assert len(few) == len(many)
+    assert_count(many, RANKING)
+
+
+# The timeline, for the IT chief: 4 auth queries, then
+#   5. the projects of the year, with department, latest report and place
+#   6. their milestones
+#   7. the planned orders of the year, with their departments
+#   8–9. the layout's "New order" link (member, coordinate)
+#  10. the departments for the filter's choices
+TIMELINE = 10
+
+
+def test_the_timeline_has_a_fixed_number_of_queries(client, setting, it_chief, coordinator):
+    orders(setting, 10, coordinator)
+    client.force_login(it_chief)
+    url = reverse("portfolio:timeline") + f"?year={timezone.localdate().year}"
+    _, few = measure(client, url)
+    orders(setting, 30, coordinator)
+    response, many = measure(client, url)
+    assert len(response.context["timeline"].orders) == 16
+    assert len(few) == len(many)
+    assert_count(many, TIMELINE)
+
+
+# A project's page, for its manager: 4 auth queries, then
+#   5. the project with its department, manager, latest report, order, place and creator
+#   6. its milestones
+#   7. its status reports with their authors
+#   8. the linked orders the user may see
+#   9. the project's history with its users
+#  10–11. the layout's "New order" link (member, coordinate)
+#  12. the orders that can be linked (for the change manager's form)
+PROJECT_PAGE = 12
+
+
+def test_a_project_page_has_a_fixed_number_of_queries(client, make_project, change_manager,
+                                                      department):
+    project = make_project()
+    client.force_login(change_manager)
+    _, few = measure(client, project.get_absolute_url())
+    for i in range(8):
+        services.milestone_add(project_id=project.pk, actor=change_manager, name=f"M{i}",
+                               due_date=date(2026, 1 + i, 1))
+        services.status_report_save(
+            project_id=project.pk, actor=change_manager, period=date(2026, 1 + i, 1),
+            data={"schedule": "green", "cost": "green", "scope": "green", "summary": "x"})
+        order = timed_order(department, S.SUBMITTED)
+        services.project_link_order(project_id=project.pk, actor=change_manager, order=order)
+    response, many = measure(client, project.get_absolute_url())
+    assert len(response.context["reports"]) == 8
+    assert len(few) == len(many)
+    assert_count(many, PROJECT_PAGE)
