@@ -8,6 +8,7 @@ nothing twice.
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 from tyreso_it.core.env import env_int
 
@@ -22,6 +23,8 @@ OUTBOX_DRAIN_INTERVAL = float(env_int("OUTBOX_DRAIN_INTERVAL", 15))
 BOARD_SCAN_INTERVAL = float(env_int("BOARD_SCAN_INTERVAL", 300))
 
 CATALOGUE_SCAN_INTERVAL = float(env_int("CATALOGUE_SCAN_INTERVAL", 3600))
+
+PORTFOLIO_SCAN_INTERVAL = float(env_int("PORTFOLIO_SCAN_INTERVAL", 3600))
 
 app.conf.beat_schedule = {
     "deliver-outbox": {
@@ -63,5 +66,17 @@ app.conf.beat_schedule = {
         "task": "servicecatalog.tasks.send_contract_notice_reminders",
         "schedule": CATALOGUE_SCAN_INTERVAL,
         "options": {"expires": CATALOGUE_SCAN_INTERVAL},
+    },
+    # Portfolio: the dashboard's nightly snapshot (one per day; a rerun replaces the day's
+    # figures) and the reminder of a missing monthly status report (each sent once).
+    "portfolio-dashboard-snapshot": {
+        "task": "portfolio.tasks.take_dashboard_snapshot",
+        "schedule": crontab(hour=2, minute=15),
+        "options": {"expires": 6 * 3600.0},
+    },
+    "portfolio-status-report-reminders": {
+        "task": "portfolio.tasks.send_status_report_reminders",
+        "schedule": PORTFOLIO_SCAN_INTERVAL,
+        "options": {"expires": PORTFOLIO_SCAN_INTERVAL},
     },
 }
