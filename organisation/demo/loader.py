@@ -45,6 +45,7 @@ from .people import (
     SERVICES,
     USERS,
 )
+from .portfolio import load_portfolio
 
 _real_now = timezone.now
 CHANGE_MANAGER = "andringsansvarig"
@@ -477,6 +478,7 @@ def load_demo() -> Report:
         report.created.update(load_catalogue())
         report.created.update(load_plans_and_contracts(clock, now))
         _orders(report, clock, departments, providers, services, now)
+        report.created.update(load_portfolio(clock, now))
     # The history's notifications are not news: mark them handled rather than mail them now.
     report.outbox_marked_sent = OutboxMessage.objects.filter(
         pk__gt=last_outbox or 0,
