@@ -74,6 +74,10 @@ def test_order_goes_from_draft_to_ready_for_decision_in_the_browser(page):
     # The ordering function takes it on and asks for a supplement.
     _log_in(page, "samordnare")
     assert_accessible(page)
+    page.goto(page.base_url + "/bestallningar/?status=submitted")
+    assert page.get_by_label("Inkommen").is_checked()
+    assert_accessible(page)
+    page.goto(page.base_url + "/")
     page.get_by_role("link", name="E-tjänst för ansökan om skolskjuts").first.click()
     page.locator("#action-take_on").get_by_role("button", name="Ta emot").click()
     page.wait_for_selector(".status-in_preparation")
