@@ -107,14 +107,14 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "filtered": any(v for k, v in filters.items() if k != "sort"),
         "query": query_without(request, "export"),
         "can_manage": perms.can_manage_portfolio(user),
-        "period": month_name(selectors.report_period()),
+        "period": month_name(selectors.report_period()).lower(),
     })
 
 
 def _form_page(request, form, *, project=None, order=None, stale=False, saved=None, status=200):
     return render(request, "portfolio/project_form.html", {
         "form": form, "project": project, "order": order, "stale": stale,
-        "saved": saved or [],
+        "saved": saved or [], "manager_only": not perms.can_manage_portfolio(request.user),
     }, status=status)
 
 
@@ -214,7 +214,7 @@ def _detail(request, project, *, milestone_form=None, link_form=None, status=200
         "milestone_form": (milestone_form or MilestoneForm()) if can_edit else None,
         "link_form": (link_form or LinkOrderForm(orders=_linkable(user, project)))
         if can_manage else None,
-        "period": month_name(selectors.report_period()),
+        "period": month_name(selectors.report_period()).lower(),
         "today": timezone.localdate(),
     }
     return render(request, "portfolio/project_detail.html", context, status=status)
@@ -346,13 +346,13 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 status = exc.status_code
             else:
                 messages.success(request, _("The status report for %(month)s is saved.")
-                                 % {"month": month_name(period)})
+                                 % {"month": month_name(period).lower()})
                 return redirect(f"{project.get_absolute_url()}#rapporter")
         else:
             status = 400
     return render(request, "portfolio/report_form.html", {
         "project": project, "form": form, "period_form": period_form, "period": period,
-        "period_name": month_name(period), "report": report, "stale": stale,
+        "period_name": month_name(period).lower(), "report": report, "stale": stale,
     }, status=status)
 
 
