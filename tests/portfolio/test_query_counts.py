@@ -228,3 +228,26 @@ def test_a_project_page_has_a_fixed_number_of_queries(client, make_project, chan
     assert len(response.context["reports"]) == 8
     assert len(few) == len(many)
     assert_count(many, PROJECT_PAGE)
+
+
+# The record of changes to the ranking, for the IT chief: 4 auth queries, then
+#   5. the changes with their people, projects and orders joined
+#   6–7. the layout's "New order" link (member, coordinate)
+RANK_HISTORY = 7
+
+
+def test_the_rank_history_has_a_fixed_number_of_queries(client, make_project, change_manager,
+                                                        it_chief):
+    for i in range(3):
+        make_project(f"Projekt {i}")
+    client.force_login(it_chief)
+    _, few = measure(client, reverse("portfolio:rank_history"))
+    for i in range(3, 12):
+        project = make_project(f"Projekt {i}")
+        entry = project.entry
+        services.portfolio_move(entry_id=entry.pk, actor=change_manager, to_rank=1,
+                                reason=f"Viktigast nu ({i})", expected_rank=entry.rank)
+    response, many = measure(client, reverse("portfolio:rank_history"))
+    assert len(response.context["changes"]) == 21
+    assert len(few) == len(many)
+    assert_count(many, RANK_HISTORY)
