@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -33,10 +34,14 @@ LIST_SORTS = {
 }
 
 
+#: What a row of an order list shows besides the order itself.
+LIST_RELATED = ("department", "handler", "orderer")
+
+
 def order_list(user: User, filters: dict[str, Any] | None = None) -> QuerySet[Order]:
     """Orders `user` may see, filtered, searched and sorted, with what each row shows."""
     filters = filters or {}
-    queryset = orders_visible_to(user).select_related("department", "handler", "orderer")
+    queryset = orders_visible_to(user).select_related(*LIST_RELATED)
     if filters.get("status"):
         queryset = queryset.filter(status__in=filters["status"])
     if filters.get("department"):
@@ -62,6 +67,33 @@ def order_list(user: User, filters: dict[str, Any] | None = None) -> QuerySet[Or
         )
     sort = LIST_SORTS.get(filters.get("sort") or "created", "-created_at")
     return queryset.order_by(sort, "-pk")
+
+
+class OrderPaginator(Paginator):
+    """Pages of an `order_list` whose rows are fetched by their ids.
+
+    One query still gives the page: its ids are chosen in a subquery that needs only the
+    filter's and the order's columns, which `order_list_idx` holds, so the rows before a deep
+    page are skipped in the index instead of being read from the table with their joins and
+    thrown away (OFFSET); then only those rows are read, with what each row shows. Page 200
+    costs about what page 1 does.
+    """
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = self.object_list.values("pk")[bottom:top]
+        # The permission filter is in `ids`; repeating it here would only make the database
+        # test it again on every row instead of fetching the page's rows by key.
+        rows = (
+            Order.objects.select_related(*LIST_RELATED)
+            .filter(pk__in=ids)
+            .order_by(*(self.object_list.query.order_by or Order._meta.ordering))
+        )
+        return self._get_page(rows, number, self)
 
 
 def _in_period(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -114,7 +113,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     filters = getattr(form, "cleaned_data", {})
     queryset = selectors.order_list(user, filters)
-    paginator = Paginator(queryset, settings.ORDER_PAGE_SIZE)
+    paginator = selectors.OrderPaginator(queryset, settings.ORDER_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
