@@ -165,12 +165,36 @@ def _display(field, value, names: dict) -> Any:
     return value
 
 
+def _timeline_fields() -> list:
+    """The order's fields whose changes the timeline shows, by name (diff_against's order)."""
+    return sorted(
+        (f for f in Order.history.model.tracked_fields
+         if f.editable and f.name not in TIMELINE_SKIP),
+        key=lambda f: f.name,
+    )
+
+
+def _known_names(order: Order, events, comments, records) -> dict[tuple[Any, Any], str]:
+    """Names of the people and things already loaded with the page: a changed foreign key
+    that points to one of them (the handler taken on, the priority model scored with, the
+    provider planned) needs no query to be named."""
+    known = [e.actor for e in events] + [c.author for c in comments] + [
+        r.history_user for r in records]
+    for name in ("orderer", "handler", "provider", "service", "priority_model"):
+        field = Order._meta.get_field(name)
+        if field.is_cached(order):
+            known.append(getattr(order, name))
+    return {
+        (obj._meta.concrete_model, obj.pk): str(obj) for obj in known if obj is not None
+    }
+
+
 def order_timeline(order: Order) -> list[TimelineEntry]:
     """Transitions, comments and field changes of an order as one list, oldest first.
 
     A fixed number of queries whatever the length of the history: events, comments and
-    history records once each, and the names behind changed foreign keys in one query per
-    related model.
+    history records once each, and the names behind changed foreign keys that are not
+    already on the page (see `_known_names`) in one query per related model.
     """
     events = [
         TimelineEntry(at=e.at, kind="event", actor=e.actor, event=e, text=e.reason)
@@ -191,32 +215,38 @@ def order_timeline(order: Order) -> list[TimelineEntry]:
         first = records[0]
         entries.append(TimelineEntry(at=first.history_date, kind="created",
                                      actor=first.history_user))
-    fields = {f.name: f for f in Order._meta.concrete_fields}
+    tracked = _timeline_fields()
     deltas = []
     wanted: dict[Any, set] = {}
     for previous, record in zip(records, records[1:], strict=False):
-        changes = [
-            c for c in record.diff_against(previous).changes
-            if c.field not in TIMELINE_SKIP and c.field in fields
-        ]
-        for change in changes:
-            field = fields[change.field]
-            if field.is_relation:
-                wanted.setdefault(field.related_model, set()).update(
-                    v for v in (change.old, change.new) if v is not None
+        # What simple-history's diff_against finds for these fields, without building a
+        # dictionary of every field of both records for every pair.
+        changes = []
+        for tracked_field in tracked:
+            old = getattr(previous, tracked_field.attname)
+            new = getattr(record, tracked_field.attname)
+            if old != new:
+                changes.append((tracked_field, old, new))
+        for changed, old, new in changes:
+            if changed.is_relation:
+                wanted.setdefault(changed.related_model, set()).update(
+                    v for v in (old, new) if v is not None
                 )
         if changes:
             deltas.append((record, changes))
-    names = {
-        (model, obj.pk): str(obj)
-        for model, ids in wanted.items()
-        for obj in model._default_manager.filter(pk__in=ids)
-    }
+    names = _known_names(order, events, comments, records)
+    for model, ids in wanted.items():
+        missing = {pk for pk in ids if (model, pk) not in names}
+        if missing:
+            names.update(
+                ((model, obj.pk), str(obj))
+                for obj in model._default_manager.filter(pk__in=missing)
+            )
     for record, changes in deltas:
         shown = [
-            (str(fields[c.field].verbose_name), _display(fields[c.field], c.old, names),
-             _display(fields[c.field], c.new, names))
-            for c in changes
+            (str(changed.verbose_name), _display(changed, old, names),
+             _display(changed, new, names))
+            for changed, old, new in changes
         ]
         step = next(
             (
