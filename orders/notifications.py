@@ -45,6 +45,9 @@ def _recipients(order: Order, event: OrderEvent) -> list[str]:
     action = event.action
     if action == "submit":
         return _ordering_function_emails() + _orderer_side(order)
+    if action.startswith("board_"):
+        # The orderer's side hears of a board decision through the minutes' expediering.
+        return [order.handler.email] if order.handler_id else []
     emails = _orderer_side(order)
     if order.handler_id:
         emails.append(order.handler.email)

@@ -621,3 +621,18 @@ def test_moving_the_meeting_voids_the_signatures(held, chair):
 
     meeting.refresh_from_db()
     assert meeting.chair_signed_at is None
+
+
+def test_the_orderer_hears_of_a_board_decision_once(held, chair, members):
+    from tyreso_it.core.models import OutboxMessage
+
+    meeting, (approve, _reject, _back) = held()
+    adjuster = Meeting.objects.get(pk=meeting.pk).adjuster
+    before = set(OutboxMessage.objects.values_list("pk", flat=True))
+    services.minutes_sign(meeting_id=meeting.pk, actor=chair)
+    services.minutes_sign(meeting_id=meeting.pk, actor=adjuster)
+
+    orderer_email = Order.objects.get(pk=approve.pk).orderer.email
+    about_it = [m for m in OutboxMessage.objects.exclude(pk__in=before)
+                if orderer_email in m.recipients and approve.reference in m.subject]
+    assert len(about_it) == 1

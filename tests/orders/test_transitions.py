@@ -209,7 +209,8 @@ CASES = [
     *[
         Case(f"board_{outcome}", S.READY_FOR_DECISION, "change_manager",
              wrong_roles=BOARD_OUTSIDERS,
-             notified=("orderer", "it_lead", "coordinator"))
+             # The orderer's side is told by the minutes' expediering, not twice.
+             notified=("coordinator",))
         for outcome in ("approve", "reject", "defer", "return")
     ],
     Case("plan", S.APPROVED, "coordinator",
