@@ -2,6 +2,7 @@
 #
 #   make run     migrate, load the demo data and run web, Celery worker and beat
 #   make test    run the whole test suite (extra pytest arguments: make test ARGS="-k foo")
+#   make bench   the scale benchmark on its own PostgreSQL database (see README, Performance)
 #
 # Each target creates .venv with Python 3.13 when it is missing and reinstalls
 # requirements.lock only when the lock has changed since the last install.
@@ -21,7 +22,7 @@ export PYTHON
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: help venv run demo test lint messages
+.PHONY: help venv run demo test lint messages bench
 
 help:
 	@echo "make run       start the app with demo data on http://$(HOST):$(PORT)/ (PORT=... to change)"
@@ -30,6 +31,7 @@ help:
 	@echo "make messages  update and compile the Swedish translations"
 	@echo "make demo      load the demo data only"
 	@echo "make venv      create or update .venv from requirements.lock"
+	@echo "make bench     benchmark at 100,000 orders on PostgreSQL (tyreso_it_bench; ARGS=\"--orders 10000\")"
 
 venv:
 	@scripts/ensure_venv.sh $(VENV)
@@ -58,3 +60,16 @@ lint: venv
 messages: venv
 	$(PY) manage.py makemessages --locale sv --no-obsolete
 	$(PY) manage.py compilemessages --locale sv
+
+# The benchmark's own PostgreSQL database, made when missing (never point it at real data:
+# the benchmark fills it with generated orders). ARGS passes options, e.g.
+#   make bench ARGS="--orders 10000"      make bench ARGS="--soak 600"
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tyreso_it_bench
+
+bench: venv $(MO_FILES)
+	@case "$(BENCH_DATABASE_URL)" in \
+		postgres://*|postgresql://*) ;; \
+		*) echo "make bench needs PostgreSQL: set BENCH_DATABASE_URL=postgres://…/tyreso_it_bench" >&2; \
+		   exit 2 ;; \
+	esac
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) manage.py bench $(ARGS)

@@ -1,0 +1,399 @@
+"""Throughput under load: gunicorn on the loopback, a load generator in this process.
+
+The server is gunicorn with sync workers, started from the project's virtualenv with the
+benchmark's environment (its database); the load generator is asyncio with plain sockets (the
+standard library only), `connections` requests in flight at a time, each on a new connection
+(sync workers close every connection). Logged-in users are sessions written to the database
+the way a login writes them, sent as the session cookie. Memory is read from
+/proc/<pid>/status of the gunicorn workers: VmRSS as the load runs and VmHWM, the peak.
+Everything is bounded: by the duration, by the number of connections, and to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote_plus, urlencode
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+from organisation.models import User
+
+from .measure import summary
+
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def session_cookie(user: User) -> str:
+    """A logged-in session for `user`, as the login view would have made it."""
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+# --- the server ---------------------------------------------------------------------------------
+
+
+class Server:
+    """gunicorn serving the project on a free loopback port."""
+
+    def __init__(self, *, workers: int = 2, log_dir: Path):
+        self.workers = workers
+        self.port = free_port()
+        self.log = log_dir / "gunicorn.log"
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Server:
+        env = {**os.environ, "DEBUG": "false"}
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        command = [
+            str(gunicorn) if gunicorn.exists() else sys.executable,
+            *([] if gunicorn.exists() else ["-m", "gunicorn"]),
+            "tyreso_it.wsgi:application", "--bind", f"{HOST}:{self.port}",
+            "--workers", str(self.workers), "--worker-class", "sync", "--timeout", "60",
+            "--log-level", "warning", "--error-logfile", str(self.log),
+        ]
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter, fixed arguments
+            command, cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn stopped at start; see {self.log}")
+            try:
+                with socket.create_connection((HOST, self.port), timeout=1):
+                    pass
+                if len(self.worker_pids()) >= self.workers:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.__exit__(None, None, None)
+        raise RuntimeError(f"gunicorn did not answer within a minute; see {self.log}")
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+    def worker_pids(self) -> list[int]:
+        if self.process is None:
+            return []
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return [int(pid) for pid in path.read_text().split()]
+        except OSError:
+            return []
+
+    def memory(self) -> dict[int, dict[str, int]]:
+        """VmRSS and VmHWM (kB) of each worker."""
+        found = {}
+        for pid in self.worker_pids():
+            try:
+                lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+            except OSError:
+                continue
+            values = {}
+            for line in lines:
+                key, _sep, rest = line.partition(":")
+                if key in {"VmRSS", "VmHWM"}:
+                    values[key] = int(rest.split()[0])
+            found[pid] = values
+        return found
+
+
+# --- the load generator ---------------------------------------------------------------------------
+
+
+@dataclass
+class Request:
+    name: str
+    path: str
+    cookie: str
+    method: str = "GET"
+    body: dict[str, str] | None = None
+    csrf: str = ""
+    expect: tuple[int, ...] = (200,)
+
+
+@dataclass
+class Outcome:
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    error_samples: list[str] = field(default_factory=list)
+    count: int = 0
+    seconds: float = 0.0
+
+    def note_error(self, name: str, text: str) -> None:
+        self.errors[name] = self.errors.get(name, 0) + 1
+        if len(self.error_samples) < 10:
+            self.error_samples.append(f"{name}: {text}")
+
+
+def _raw(request: Request, port: int) -> bytes:
+    headers = [
+        f"{request.method} {request.path} HTTP/1.1",
+        f"Host: {HOST}:{port}",
+        "Connection: close",
+        "User-Agent: tyreso-it-bench",
+    ]
+    cookie = request.cookie
+    payload = b""
+    if request.method == "POST":
+        cookie += f"; {settings.CSRF_COOKIE_NAME}={request.csrf}"
+        headers.append(f"X-CSRFToken: {request.csrf}")
+        payload = urlencode(request.body or {}).encode()
+        headers += ["Content-Type: application/x-www-form-urlencoded",
+                    f"Content-Length: {len(payload)}"]
+    headers.append(f"Cookie: {cookie}")
+    return ("\r\n".join(headers) + "\r\n\r\n").encode() + payload
+
+
+async def _one(request: Request, port: int) -> tuple[int, int]:
+    reader, writer = await asyncio.open_connection(HOST, port)
+    try:
+        writer.write(_raw(request, port))
+        await writer.drain()
+        data = await reader.read()  # the server closes the connection after the response
+    finally:
+        writer.close()
+    head, _sep, body = data.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1]) if head.startswith(b"HTTP/") else 0
+    return status, len(body)
+
+
+async def _run(choose, port: int, connections: int, seconds: float, timeout: float) -> Outcome:
+    outcome = Outcome()
+    stop_at = time.monotonic() + seconds
+
+    async def worker() -> None:
+        while time.monotonic() < stop_at:
+            request = choose()
+            started = time.perf_counter()
+            try:
+                status, _size = await asyncio.wait_for(_one(request, port), timeout)
+            except (OSError, TimeoutError, ValueError, IndexError) as exc:
+                outcome.note_error(request.name, f"{type(exc).__name__}: {exc}")
+                continue
+            elapsed = (time.perf_counter() - started) * 1000
+            outcome.count += 1
+            if status not in request.expect:
+                outcome.note_error(request.name, f"HTTP {status} for {request.path}")
+                continue
+            outcome.latencies.setdefault(request.name, []).append(elapsed)
+
+    started = time.monotonic()
+    await asyncio.gather(*(worker() for _n in range(connections)))
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def run_load(choose, *, port: int, connections: int, seconds: float,
+             timeout: float = 30.0) -> Outcome:
+    return asyncio.run(_run(choose, port, connections, seconds, timeout))
+
+
+def report(outcome: Outcome) -> dict[str, Any]:
+    every = [ms for samples in outcome.latencies.values() for ms in samples]
+    errors = sum(outcome.errors.values())
+    return {
+        "requests": outcome.count,
+        "seconds": round(outcome.seconds, 1),
+        "requests_per_second": round((len(every) + errors) / outcome.seconds, 1)
+        if outcome.seconds else None,
+        "ok_per_second": round(len(every) / outcome.seconds, 1) if outcome.seconds else None,
+        "errors": errors,
+        "errors_by_request": outcome.errors,
+        "error_samples": outcome.error_samples,
+        "latency": summary(every),
+        "by_request": {name: summary(samples) for name, samples in
+                       sorted(outcome.latencies.items())},
+    }
+
+
+# --- the runs ------------------------------------------------------------------------------------
+
+
+@dataclass
+class LoadPlan:
+    """Who is logged in and what each kind of request asks for."""
+
+    cookies: dict[str, str]
+    orders: dict[str, list[int]]
+    comment_orders: list[int]
+    meeting_id: int | None
+    service_ids: list[int]
+    extra_paths: dict[str, str]
+
+
+def mixed_chooser(plan: LoadPlan, rng: random.Random):
+    """Lists, pages, search and writes, weighted roughly as people use them."""
+    from django.urls import reverse
+
+    csrf = secrets.token_hex(16)  # 32 characters: a CSRF secret, sent as cookie and header
+    searches = ["lokalbokningen", "B-20", "schema", "e-arkivet", "diariet", "Ny e-tjänst"]
+    roles = list(plan.cookies)
+
+    def choose() -> Request:
+        role = rng.choice(roles)
+        cookie = plan.cookies[role]
+        draw = rng.random()
+        if draw < 0.30:
+            page = rng.choice(("", "?page=2", "?page=40", "?status=in_preparation",
+                               "?sort=changed&kind=change"))
+            return Request("list", reverse("orders:list") + page, cookie)
+        if draw < 0.42:
+            term = quote_plus(rng.choice(searches))
+            return Request("search", reverse("orders:list") + f"?q={term}", cookie)
+        if draw < 0.62 and plan.orders.get(role):
+            pk = rng.choice(plan.orders[role])
+            return Request("order", reverse("orders:detail", args=[pk]), cookie)
+        if draw < 0.70:
+            return Request("home", reverse("home"), cookie)
+        if draw < 0.80:
+            choice = rng.random()
+            if choice < 0.4 or not plan.service_ids:
+                return Request("catalogue", reverse("servicecatalog:service_list"), cookie)
+            if choice < 0.8:
+                pk = rng.choice(plan.service_ids)
+                return Request("service", reverse("servicecatalog:service", args=[pk]), cookie)
+            return Request("systemmap", reverse("servicecatalog:systemmap"), cookie)
+        if draw < 0.90:
+            extra = [(name, path) for name, path in plan.extra_paths.items()
+                     if name != "meeting" or role in {"coordinator", "change_manager",
+                                                      "it_chief"}]
+            if extra:
+                name, path = rng.choice(extra)
+                return Request(name, path, plan.cookies["it_chief"]
+                               if name in {"dashboard", "meeting"} else cookie)
+            return Request("home", reverse("home"), cookie)
+        # Writes: a comment on an order of the orderer's department.
+        pk = rng.choice(plan.comment_orders)
+        return Request("comment", reverse("orders:comment_add", args=[pk]),
+                       plan.cookies["orderer"], method="POST",
+                       body={"body": "Vi har stämt av med verksamheten."}, csrf=csrf,
+                       expect=(302,))
+
+    return choose
+
+
+def list_chooser(plan: LoadPlan):
+    from django.urls import reverse
+
+    path = reverse("orders:list")
+    cookie = plan.cookies["orderer"]
+
+    def choose() -> Request:
+        return Request("list", path, cookie)
+
+    return choose
+
+
+def measure_http(plan: LoadPlan, *, seconds: float, soak: float, connections: int,
+                 workers: int, log_dir: Path, seed: int = 7, log=print) -> dict[str, Any]:
+    """The order list's throughput, then the mixed load, on one gunicorn; memory of both."""
+    result: dict[str, Any] = {"workers": workers, "connections": connections,
+                              "server": "gunicorn (sync workers)",
+                              "load_generator": "asyncio, standard library"}
+    with Server(workers=workers, log_dir=log_dir) as server:
+        warm = mixed_chooser(plan, random.Random(seed))
+        run_load(warm, port=server.port, connections=2, seconds=min(10.0, seconds / 2 + 2))
+        start_memory = server.memory()
+        log(f"  list throughput: {connections} connections for {seconds:g} s")
+        listing = run_load(list_chooser(plan), port=server.port, connections=connections,
+                           seconds=seconds)
+        result["list"] = report(listing)
+        log(f"    {result['list']['ok_per_second']} requests/s, "
+            f"{result['list']['errors']} errors, p95 {result['list']['latency']['p95_ms']} ms")
+        samples = []
+        mixed_memory_start = server.memory()
+        mixed = None
+        if soak > 0:
+            log(f"  mixed load: {connections} connections for {soak:g} s")
+            choose = mixed_chooser(plan, random.Random(seed + 1))
+            stop_at = time.monotonic() + soak
+            outcomes = []
+            # In slices, to follow the workers' memory as the load goes on.
+            while time.monotonic() < stop_at - 0.5:
+                slice_seconds = min(30.0, stop_at - time.monotonic())
+                outcomes.append(run_load(choose, port=server.port, connections=connections,
+                                         seconds=slice_seconds))
+                samples.append({"at_s": round(soak - (stop_at - time.monotonic()), 1),
+                                "rss_kb": sum(m.get("VmRSS", 0) for m in
+                                              server.memory().values())})
+            mixed = _merge(outcomes)
+            result["mixed"] = report(mixed)
+            result["mixed"]["duration_s"] = soak
+            mixed_report = result["mixed"]
+            log(f"    {mixed_report['ok_per_second']} requests/s, {mixed_report['errors']} "
+                f"errors, p95 {mixed_report['latency']['p95_ms']} ms")
+        end_memory = server.memory()
+        alive = server.process.poll() is None
+    result["memory"] = _memory(start_memory, mixed_memory_start, end_memory, samples)
+    result["server_alive"] = alive
+    log(f"    workers' peak {result['memory']['peak_mb']} MB, growth over the mixed load "
+        f"{result['memory']['growth_percent']} %")
+    return result
+
+
+def _merge(outcomes: list[Outcome]) -> Outcome:
+    merged = Outcome()
+    for outcome in outcomes:
+        for name, samples in outcome.latencies.items():
+            merged.latencies.setdefault(name, []).extend(samples)
+        for name, count in outcome.errors.items():
+            merged.errors[name] = merged.errors.get(name, 0) + count
+        merged.error_samples += outcome.error_samples[: 10 - len(merged.error_samples)]
+        merged.count += outcome.count
+        merged.seconds += outcome.seconds
+    return merged
+
+
+def _memory(start, mixed_start, end, samples) -> dict[str, Any]:
+    def mb(kb: float) -> float:
+        return round(kb / 1024, 1)
+
+    peak = max((m.get("VmHWM", 0) for m in end.values()), default=0)
+    workers = sorted(set(mixed_start) & set(end))
+    growth = None
+    if workers:
+        before = sum(mixed_start[pid]["VmRSS"] for pid in workers)
+        after = sum(end[pid]["VmRSS"] for pid in workers)
+        growth = round((after - before) * 100 / before, 1) if before else None
+    return {
+        "peak_mb": mb(peak),
+        "rss_after_warmup_mb": {str(pid): mb(m.get("VmRSS", 0)) for pid, m in start.items()},
+        "rss_before_mixed_mb": {str(pid): mb(m.get("VmRSS", 0)) for pid, m in
+                                mixed_start.items()},
+        "rss_end_mb": {str(pid): mb(m.get("VmRSS", 0)) for pid, m in end.items()},
+        "growth_percent": growth,
+        "workers_replaced": sorted(set(start) ^ set(end)) != [],
+        "rss_samples": samples,
+    }
