@@ -273,7 +273,10 @@ def queue_counts(user: User) -> dict[str, int]:
     """How many orders each queue tile stands for, in one query."""
     S = Order.Status
     ageing_before = timezone.now() - timedelta(days=settings.ORDER_AGEING_DAYS)
-    return orders_visible_to(user).aggregate(
+    # Only the queue's states are counted: the filter lets the state index find them instead
+    # of the whole table being read for a few hundred rows.
+    queue = [S.SUBMITTED, S.IN_PREPARATION, S.AWAITING_SUPPLEMENT, S.READY_FOR_DECISION]
+    return orders_visible_to(user).filter(status__in=queue).aggregate(
         submitted=Count("pk", filter=Q(status=S.SUBMITTED)),
         in_preparation=Count("pk", filter=Q(status=S.IN_PREPARATION)),
         awaiting_supplement=Count("pk", filter=Q(status=S.AWAITING_SUPPLEMENT)),
