@@ -199,15 +199,23 @@ def _client(user: User) -> Client:
     return client
 
 
-def measure_page(client: Client, url: str, *, requests: int, warmup: int) -> PageResult:
+def measure_page(client: Client, url: str, *, requests: int, warmup: int,
+                 budget_s: float = 20.0) -> PageResult:
+    """Warm up, count the queries of one request, then time `requests` requests (fewer, but
+    at least five, when they would take longer than `budget_s`: a page of seconds)."""
     result = PageResult(page="", label="", kind="", role="", url=url)
     for _n in range(warmup):
         response = client.get(url)
         if response.status_code != 200:
             result.status = response.status_code
             return result
+    started = time.perf_counter()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
+    one = time.perf_counter() - started
+    if requests * one > budget_s:
+        requests = max(5, int(budget_s / one))
+        result.note = f"{requests} requests (a slow page)"
     result.status = response.status_code
     result.queries = len(ctx)
     result.sql_ms = round(sum(float(q["time"]) for q in ctx.captured_queries) * 1000, 2)

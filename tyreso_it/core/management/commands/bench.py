@@ -115,7 +115,7 @@ class Command(BaseCommand):
             result["http"] = {"note": "not measured (--no-http)"}
         else:
             self._phase("HTTP:")
-            result["http"] = self._http(context, dataset, options)
+            result["http"] = self._http(context, result["pages"], options)
             report.http_checks(result["http"])
         result["finished_at"] = timezone.now().isoformat()
         report.summarise(result)
@@ -143,16 +143,19 @@ class Command(BaseCommand):
                               f"({size.orders} orders, built {mark.get('built_at')}).")
             counts = self._counts()
             return {**mark, "reused": True, "counts": {**mark.get("counts", {}), **counts}}
-        if mark is None and database.has_data():
+        if mark is None and not fresh and database.has_data():
             raise CommandError(
                 f"{database.name()} holds data the benchmark did not make: refusing to use "
                 "it. Point DATABASE_URL at a database of its own (make bench uses "
-                "tyreso_it_bench)."
+                "tyreso_it_bench), or rebuild this one with --fresh."
             )
         if mark is not None or fresh:
             self.stdout.write(f"Rebuilding {database.name()}"
                               + (" (--fresh)" if fresh else " (the size changed)") + "…")
-            database.recreate()
+            try:
+                database.recreate()
+            except database.NotABenchDatabase as exc:
+                raise CommandError(str(exc)) from exc
         self._migrate()
         self.stdout.write(f"Generating {size.orders} orders over {size.years} years, "
                           f"{size.departments} departments, {size.users} users…")
@@ -188,7 +191,7 @@ class Command(BaseCommand):
 
     # --- HTTP ------------------------------------------------------------------------------
 
-    def _http(self, context: measure.Context, dataset: dict, options) -> dict[str, Any]:
+    def _http(self, context: measure.Context, pages: list[dict], options) -> dict[str, Any]:
         from django.urls import NoReverseMatch, reverse
 
         from servicecatalog.models import Service
@@ -213,6 +216,11 @@ class Command(BaseCommand):
             meeting_id=context.meeting_id,
             service_ids=list(Service.objects.order_by("pk").values_list("pk", flat=True)[:50]),
             extra_paths=extra,
+            extra_access={
+                name: {page["role"] for page in pages if page["page"] == name
+                       and page.get("status") == 200}
+                for name in extra
+            },
         )
         directory = Path(options["output"]) if options["output"] else (
             Path(settings.VAR_DIR) / "bench")
