@@ -238,6 +238,19 @@ def measure_page(client: Client, url: str, *, requests: int, warmup: int,
     return result
 
 
+def compare_pages(client: Client, first: str, other: str, *, requests: int) -> dict:
+    """Median server time of two pages requested alternately, and their ratio."""
+    times: dict[str, list[float]] = {first: [], other: []}
+    for _n in range(requests):
+        for url in (first, other):
+            started = time.perf_counter()
+            client.get(url)
+            times[url].append((time.perf_counter() - started) * 1000)
+    a, b = percentile(times[first], 0.5), percentile(times[other], 0.5)
+    return {"first_page_median_ms": _round(a), "paired_median_ms": _round(b),
+            "ratio_to_first_page": round(b / a, 2) if a else None}
+
+
 def measure_pages(context: Context, *, requests: int = 30, warmup: int = 3,
                   only: set[str] | None = None, log=print) -> list[PageResult]:
     clients = {role: _client(user) for role, user in context.users.items()}
@@ -257,6 +270,11 @@ def measure_pages(context: Context, *, requests: int = 30, warmup: int = 3,
             result = measure_page(clients[role], url, requests=requests, warmup=warmup)
             result.page, result.label, result.kind, result.role = (
                 page.key, page.label, page.kind, role)
+            if page.key == "order_list_deep" and result.status == 200:
+                # Against the first page timed in turn with it, so that what else the
+                # machine does at the moment weighs on both alike.
+                result.timing.update(compare_pages(
+                    clients[role], reverse("orders:list"), url, requests=requests))
             if result.status in {403, 404, 302}:
                 result.note = f"no access for this role ({result.status}): not measured"
             elif result.status != 200:
