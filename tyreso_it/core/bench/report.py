@@ -108,7 +108,8 @@ def http_checks(http: dict[str, Any]) -> None:
         checks.append(check(
             "mixed load",
             mixed["errors"] == 0 and growth is not None and growth < MEMORY_GROWTH_PERCENT,
-            f"{mixed['errors']} errors, memory {growth:+} % over {mixed['duration_s']:g} s"
+            f"{mixed['errors']} errors, memory {growth:+} % over {mixed['duration_s']:g} s "
+            f"after its first slice"
             if growth is not None else f"{mixed['errors']} errors",
         ))
     if memory:
@@ -212,8 +213,10 @@ def text(result: dict[str, Any]) -> str:
             f"HTTP: gunicorn, {http['workers']} sync workers, {http['connections']} "
             "connections\n"
             + _table(["load", "seconds", "req/s", "errors", "p50 ms", "p95 ms"], rows)
-            + f"\nworkers' peak memory {memory['peak_mb']} MB, growth over the mixed load "
-            f"{memory['growth_percent']} %\n" + _marks(http["checks"])
+            + f"\nworkers' peak memory {memory['peak_mb']} MB; memory over the mixed load "
+            f"{memory['growth_percent']} % after its first slice "
+            f"({memory.get('growth_from_before_mixed_percent')} % from before it)\n"
+            + _marks(http["checks"])
         )
     elif http:
         parts.append(f"HTTP: {http.get('note', 'not measured')}")
