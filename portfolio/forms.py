@@ -240,10 +240,17 @@ class TimelineFilterForm(forms.Form):
         label=_("Department"), queryset=Department.objects.all(), required=False,
         empty_label=_("All departments"),
     )
+    quarter = forms.TypedChoiceField(
+        label=_("Part of the year"), coerce=int, required=False, empty_value=None,
+        choices=[("", _("The whole year")), (1, _("Q1 (January–March)")),
+                 (2, _("Q2 (April–June)")), (3, _("Q3 (July–September)")),
+                 (4, _("Q4 (October–December)"))],
+    )
     paper = forms.ChoiceField(
         label=_("Paper when printed"), required=False,
         choices=[("a4", _("A4 landscape")), ("a3", _("A3 landscape"))],
     )
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, departments=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -53,25 +53,37 @@ def timeline_rows(timeline: timeline_module.Timeline) -> list[list]:
 
 @require_GET
 def timeline(request: HttpRequest) -> HttpResponse:
-    """Planned orders and projects of the year by month and quarter, with milestones."""
+    """Projects and planned orders of the year (or a quarter) by month, with milestones; the
+    planned orders counted by department and quarter and shown a page at a time."""
     require_access(request)
     user = request.user
-    departments = (Department.objects.all() if sees_all(user)
-                   else Department.objects.filter(pk__in=perms.own_departments(user)))
+    own = None if sees_all(user) else perms.own_departments(user)
+    departments = (Department.objects.all() if own is None
+                   else Department.objects.filter(pk__in=own))
     today = timezone.localdate()
     form = TimelineFilterForm(request.GET or None, departments=departments,
                               initial={"year": today.year, "paper": "a4"})
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     year = data.get("year") or today.year
-    result = timeline_module.build(user, year, data.get("department"), today=today)
+    department, quarter = data.get("department"), data.get("quarter")
     fmt = export_format(request)
     if fmt:
-        return export_response(fmt, _("Timeline %(year)s") % {"year": year},
-                               [str(h) for h in TIMELINE_HEADERS], timeline_rows(result))
+        result = timeline_module.build(user, year, department, today=today, quarter=quarter,
+                                       page=None)
+        title = (_("Timeline %(year)s, Q%(quarter)s") % {"year": year, "quarter": quarter}
+                 if quarter else _("Timeline %(year)s") % {"year": year})
+        return export_response(fmt, title, [str(h) for h in TIMELINE_HEADERS],
+                               timeline_rows(result))
+    # Counts link to a department only where the person may filter by it (someone with a
+    # direct permission on another department's order sees it counted, without a link).
+    result = timeline_module.build(user, year, department, today=today, quarter=quarter,
+                                   page=data.get("page") or 1, departments=own)
+    timeline_module.link_counts(
+        result, query_without(request, "export", "page", "department", "quarter"), department)
     return render(request, "portfolio/timeline.html", {
         "form": form, "timeline": result, "paper": data.get("paper") or "a4",
-        "department": data.get("department"), "query": query_without(request, "export"),
+        "department": department, "query": query_without(request, "export", "page"),
     })
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from board.models import Meeting
 from orders.models import Comment, Order
 from portfolio import services
+from portfolio import timeline as portfolio_timeline
 from servicecatalog.models import Service
 from tests import factories
 
@@ -181,11 +182,12 @@ def test_the_ranking_has_a_fixed_number_of_queries(client, make_project, change_
 
 # The timeline, for the IT chief: 4 auth queries, then
 #   5. the projects of the year, with department, latest report and place
-#   6. their milestones
-#   7. the planned orders of the year, with their departments
-#   8–9. the layout's "New order" link (member, coordinate)
-#  10. the departments for the filter's choices
-TIMELINE = 10
+#   6. the planned orders of the year counted by department and quarter
+#   7. the milestones of the page's projects
+#   8. the page's planned orders, with their departments
+#   9–10. the layout's "New order" link (member, coordinate)
+#  11. the departments for the filter's choices
+TIMELINE = 11
 
 
 def test_the_timeline_has_a_fixed_number_of_queries(client, setting, it_chief, coordinator):
@@ -198,6 +200,27 @@ def test_the_timeline_has_a_fixed_number_of_queries(client, setting, it_chief, c
     assert len(response.context["timeline"].orders) == 16
     assert len(few) == len(many)
     assert_count(many, TIMELINE)
+
+
+def test_the_timeline_shows_a_page_whatever_the_number_of_orders(client, setting, it_chief,
+                                                                 coordinator, monkeypatch):
+    """The page holds at most ROWS_PER_PAGE rows, and a page deep into the orders costs the
+    queries of the first."""
+    monkeypatch.setattr(portfolio_timeline, "ROWS_PER_PAGE", 5)
+    orders(setting, 40, coordinator)
+    client.force_login(it_chief)
+    url = reverse("portfolio:timeline") + f"?year={timezone.localdate().year}"
+    # Each count is read at once: the connection's log of queries is a ring that a later
+    # request may turn.
+    first, at_first = measure(client, url)
+    assert_count(at_first, TIMELINE)
+    deep, at_deep = measure(client, url + "&page=3")
+    # A page of orders only has no projects whose milestones to read.
+    assert_count(at_deep, TIMELINE - 1)
+    assert len(first.context["timeline"].rows) == len(deep.context["timeline"].rows) == 5
+    assert [row.kind for row in first.context["timeline"].rows][:2] == ["project", "project"]
+    assert {row.kind for row in deep.context["timeline"].rows} == {"order"}
+    assert first.context["timeline"].page.count == 2 + 16
 
 
 # A project's page, for its manager: 4 auth queries, then
