@@ -211,7 +211,6 @@ class Order(models.Model):
             ("view_all_orders", _("Can see every order")),
             ("prepare_order", _("Can prepare and plan orders (ordering function)")),
             ("decide_order", _("Can record decisions on orders (change manager)")),
-            ("carry_out_order", _("Can carry out the order (provider)")),
         ]
         indexes = [
             models.Index(fields=["department", "-created_at"], name="order_dept_created_idx"),
@@ -221,8 +220,10 @@ class Order(models.Model):
             # The lists' default order, newest first. It also holds every column the
             # permission filter reads, so counting a person's orders and skipping to a deep
             # page read this index only, never the table (orders.selectors.OrderPaginator).
-            models.Index(fields=["-created_at", "-id", "department", "status", "orderer"],
-                         name="order_list_idx"),
+            models.Index(
+                fields=["-created_at", "-id", "department", "status", "orderer", "provider"],
+                name="order_list_idx",
+            ),
             # Search by reference, as `reference__iexact` asks. (The trigram indexes for
             # searching titles and needs are PostgreSQL's own: see migration 0004.)
             models.Index(Upper("reference"), name="order_reference_upper_idx"),
@@ -233,6 +234,12 @@ class Order(models.Model):
                 name="order_rejection_has_reason",
             ),
         ]
+
+    @property
+    def status_label(self) -> str:
+        """The state's name, as get_status_display() gives it but without building a dict of
+        every choice (and translating every label) on each call: lists show it on every row."""
+        return str(self.Status(self.status).label)
 
     def __str__(self) -> str:
         return f"{self.reference or _('Draft')}: {self.title}"

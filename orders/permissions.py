@@ -1,16 +1,18 @@
 """Who may see and do what with an order: the one place these rules live.
 
 Listing is one indexed query: department scope is a foreign-key filter on the ids of the
-departments where the person holds a guardian permission, and the exceptions (an assigned
-handler, a provider's staff) come from guardian's direct order permission table by a
-subquery on (user, permission). Guardian's generic table is never used for orders.
+departments where the person holds a guardian permission, a provider's staff see the orders
+planned to their provider by the order's `provider`, and the exceptions (an assigned handler,
+a consulted role) come from guardian's direct order permission table by a subquery on (user,
+permission). Guardian's generic table is never used for orders. Where a person stands
+(departments, providers) is read once per request (`organisation.selectors.standing_of`).
 """
 
 from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet, Subquery
 
 from organisation.models import User
-from organisation.selectors import departments_of, may_submit_for
+from organisation.selectors import departments_of, may_submit_for, standing_of
 
 from .models import Order, OrderUserObjectPermission
 
@@ -58,12 +60,16 @@ def orders_visible_to(user: User, queryset: QuerySet[Order] | None = None) -> Qu
         return queryset.none()
     if sees_all(user):
         return queryset
-    member = departments_of(user, "organisation.member")
-    coordinate = departments_of(user, "organisation.coordinate")
+    standing = standing_of(user)
     scope = (
-        Q(department_id__in=coordinate)
+        Q(department_id__in=standing.coordinate)
         # Colleagues see each other's orders once submitted; a draft is its writer's own.
-        | (Q(department_id__in=member) & (~Q(status=Order.Status.DRAFT) | Q(orderer=user)))
+        | (
+            Q(department_id__in=standing.member)
+            & (~Q(status=Order.Status.DRAFT) | Q(orderer=user))
+        )
+        # A provider's staff see the orders planned to their provider, while they are staff.
+        | Q(provider_id__in=standing.providers)
         | Q(pk__in=_direct_order_ids(user))
         # Whoever wrote an order keeps seeing it, also after leaving the register.
         | Q(orderer=user)
@@ -96,12 +102,7 @@ def can_prepare(user: User, order: Order) -> bool:
 def is_provider_staff(user: User, order: Order) -> bool:
     if not user.is_authenticated or order.provider_id is None:
         return False
-    # getattr, not user.__dict__: request.user is a lazy proxy whose own __dict__ never
-    # holds what is set on the person behind it, so the cache would never be found.
-    provider_ids = getattr(user, "_provider_ids", None)
-    if provider_ids is None:
-        provider_ids = user._provider_ids = set(user.providers.values_list("pk", flat=True))
-    return order.provider_id in provider_ids
+    return order.provider_id in standing_of(user).providers
 
 
 def can_submit(user: User, order: Order) -> bool:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from organisation.models import Department, User
-from organisation.selectors import departments_of
+from organisation.selectors import departments_of, standing_of
 from raci import selectors as raci_selectors
 from servicecatalog.models import Service
 
@@ -69,7 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
             .exclude(status__in=[Order.Status.CLOSED, Order.Status.WITHDRAWN,
                                  Order.Status.REJECTED])[:10]
         )
-    provider_ids = list(user.providers.values_list("pk", flat=True))
+    provider_ids = sorted(standing_of(user).providers)
     if provider_ids:
         context["assigned"] = list(
             selectors.order_list(user)

@@ -1,23 +1,91 @@
 """Reads about a person's place in the organisation, used by every permission check."""
 
-from django.utils import timezone
-from guardian.shortcuts import get_objects_for_user
+from dataclasses import dataclass
 
-from .models import Department, OrdererRegistration, User
+from django.db.models import CharField, F, Value
+from django.utils import timezone
+
+from .models import (
+    Department,
+    DepartmentGroupObjectPermission,
+    DepartmentUserObjectPermission,
+    OrdererRegistration,
+    Provider,
+    User,
+)
+
+DEPARTMENT_PERMS = ("member", "coordinate")
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a person stands in the organisation: what every permission check starts from."""
+
+    member: tuple[int, ...]  # departments the person belongs to (sorted ids)
+    coordinate: tuple[int, ...]  # departments whose IT orders the person coordinates
+    providers: frozenset[int]  # providers the person works for
+
+
+NO_STANDING = Standing(member=(), coordinate=(), providers=frozenset())
+
+
+def standing_of(user: User) -> Standing:
+    """The person's departments and providers in one query, cached on the user for the request.
+
+    Membership and coordination are guardian permissions on the department (given to the
+    person, or to a group the person is in); staff of a provider are its `members`.
+    """
+    if not user.is_authenticated:
+        return NO_STANDING
+    cached = getattr(user, "_standing", None)
+    if cached is not None:
+        return cached
+    text = CharField()
+    own = DepartmentUserObjectPermission.objects.filter(
+        user_id=user.pk,
+        permission__content_type__app_label="organisation",
+        permission__codename__in=DEPARTMENT_PERMS,
+    )
+    grouped = DepartmentGroupObjectPermission.objects.filter(
+        group__user=user.pk,
+        permission__content_type__app_label="organisation",
+        permission__codename__in=DEPARTMENT_PERMS,
+    )
+    staff = Provider.members.through.objects.filter(user_id=user.pk)
+    rows = (
+        own.order_by()
+        .annotate(kind=F("permission__codename"), ref=F("content_object_id"))
+        .values_list("kind", "ref")
+        .union(
+            grouped.order_by()
+            .annotate(kind=F("permission__codename"), ref=F("content_object_id"))
+            .values_list("kind", "ref"),
+            staff.order_by()
+            .annotate(kind=Value("provider", output_field=text), ref=F("provider_id"))
+            .values_list("kind", "ref"),
+            all=True,
+        )
+    )
+    found: dict[str, set[int]] = {"member": set(), "coordinate": set(), "provider": set()}
+    for kind, ref in rows:
+        found[kind].add(ref)
+    standing = Standing(
+        member=tuple(sorted(found["member"])),
+        coordinate=tuple(sorted(found["coordinate"])),
+        providers=frozenset(found["provider"]),
+    )
+    user._standing = standing
+    return standing
 
 
 def departments_of(user: User, perm: str = "organisation.member") -> list[int]:
-    """Ids of the departments where `user` holds `perm`, cached on the user for the request."""
-    if not user.is_authenticated:
-        return []
-    cache = user.__dict__.setdefault("_department_ids", {})
-    if perm not in cache:
-        cache[perm] = sorted(
-            get_objects_for_user(
-                user, perm, klass=Department, with_superuser=False, accept_global_perms=False
-            ).values_list("pk", flat=True)
-        )
-    return cache[perm]
+    """Ids of the departments where `user` holds `perm` (member or coordinate)."""
+    standing = standing_of(user)
+    if perm == "organisation.member":
+        return list(standing.member)
+    if perm == "organisation.coordinate":
+        return list(standing.coordinate)
+    raise ValueError(f"not a department permission: {perm}")
 
 
 def may_submit_for(user: User, department: Department, day=None) -> bool:

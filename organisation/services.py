@@ -106,15 +106,11 @@ def memberships_sync_all(day: date | None = None) -> None:
 
 
 def provider_add_member(*, provider: Provider, user: User) -> None:
-    """Make `user` staff of `provider`, with sight of the orders already assigned to it.
-
-    Planning an order grants its provider's staff of that moment; someone joining later gets
-    the same rights here, so they do not act on orders they cannot see.
-    """
-    from orders.models import Order
-
+    """Make `user` staff of `provider`: from now on they see and carry out the orders planned
+    to it (orders.permissions reads the order's `provider`), and stop when they leave."""
     provider.members.add(user)
-    assigned = Order.objects.filter(provider=provider)
-    if assigned.exists():
-        assign_perm("orders.view_order", user, assigned)
-        assign_perm("orders.carry_out_order", user, assigned)
+
+
+def provider_remove_member(*, provider: Provider, user: User) -> None:
+    """`user` leaves `provider`'s staff and with it the sight of its orders."""
+    provider.members.remove(user)

@@ -17,8 +17,8 @@ import pytest
 from django.utils import timezone, translation
 
 from orders import services
-from orders.models import Comment, Order, OrderEvent
-from orders.permissions import orders_visible_to
+from orders.models import Comment, Order, OrderEvent, OrderUserObjectPermission
+from orders.permissions import is_provider_staff, orders_visible_to
 from orders.services import (
     TRANSITIONS,
     InvalidTransition,
@@ -26,7 +26,7 @@ from orders.services import (
     OrderError,
 )
 from organisation.models import OrdererRegistration
-from organisation.services import department_sync_members
+from organisation.services import department_sync_members, provider_remove_member
 from tests.factories import (
     ALL_STATES,
     COMPLETE_BRIEF,
@@ -845,8 +845,25 @@ def test_planning_lets_the_providers_staff_see_and_carry_out_the_order(
 
     staff = fresh(provider_user)
     assert list(orders_visible_to(staff)) == [order]
-    assert staff.has_perm("orders.carry_out_order", order)
+    assert is_provider_staff(staff, order)
     assert (order.provider, order.planning_priority) == (provider, 2)
+    # Sight comes from the order's provider: no permission row per person and order.
+    assert not OrderUserObjectPermission.objects.filter(user=staff, content_object=order).exists()
+
+
+def test_staff_leaving_the_provider_no_longer_see_or_carry_out_its_orders(
+    make_order, provider, provider_user
+):
+    order = make_order("planned", provider=provider)
+    assert orders_visible_to(fresh(provider_user)).filter(pk=order.pk).exists()
+
+    provider_remove_member(provider=provider, user=provider_user)
+
+    former = fresh(provider_user)
+    assert not orders_visible_to(former).filter(pk=order.pk).exists()
+    assert not is_provider_staff(former, order)
+    with pytest.raises(OrderError):
+        services.order_start(order_id=order.pk, actor=former)
 
 
 def test_staff_of_another_provider_do_not_see_a_planned_order(make_order, provider):

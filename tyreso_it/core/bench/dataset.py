@@ -1044,8 +1044,6 @@ class OrderWriter:
         }
         self.view = Permission.objects.get(content_type__app_label="orders",
                                            codename="view_order").pk
-        self.carry_out = Permission.objects.get(content_type__app_label="orders",
-                                                codename="carry_out_order").pk
         self.model_id = fmt(generator.priority_model.pk)
         generator.final_status = {}
         self.targets = {a: t.target for a, t in order_services.TRANSITIONS.items()}
@@ -1169,9 +1167,6 @@ class OrderWriter:
                     state["planned_start"] = fmt(data[0])
                     state["planned_end"] = fmt(data[1])
                     state["planning_priority"] = fmt(rng.randint(1, 5))
-                    for person in g.provider_staff[plan.provider]:
-                        perms.append((self.view, person, plan.pk))
-                        perms.append((self.carry_out, person, plan.pk))
                     if plan.kind in {Order.Kind.NEW_FUNCTION, Order.Kind.PROJECT}:
                         self._options(plan, actor, at, options, option_history)
                 elif action == "deliver":
