@@ -104,7 +104,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organisation.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "organisation.backends.PermissionBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # The login path is one setting, so a municipal single sign-on can replace it.
@@ -176,11 +176,21 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "IT-beställning <it-bestallning@
 REDIS_URL = env("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A page reads its session from here: a Redis that stalls must not hold it up.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Sessions are read from the cache and written through to the database, so a page does not
+# query the session row. That needs a cache every web process shares: Redis in production
+# (REDIS_URL; `manage.py check --deploy` warns without it). Without Redis the cache is the
+# process's own, which is right for one web process (`make run`, the tests).
+SESSION_ENGINE = "tyreso_it.core.sessions"  # cached_db, tolerant of Redis being away
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport, so the
 # embedded default runs a worker and beat without any server.

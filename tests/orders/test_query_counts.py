@@ -5,12 +5,16 @@ Each count is taken on the second of two identical requests, so what is measured
 state of a request: process-wide caches (content types, guardian's permission-to-content-type
 cache) are warm, as they are in a running server after its first request.
 
-Every page starts with the same four queries, which come from being logged in:
+Every page starts with the same two queries, which come from being logged in:
 
-    1. the session row            (SessionMiddleware)
-    2. the user row               (AuthenticationMiddleware)
-    3. the user's own permissions (ModelBackend, on the first `has_perm`)
-    4. the user's groups' permissions (ModelBackend, same call)
+    1. the user row               (AuthenticationMiddleware)
+    2. the user's permissions, own and groups' together
+                                  (organisation.backends.PermissionBackend, first `has_perm`)
+
+The session is read from the cache (settings.SESSION_ENGINE, cached_db), so it costs no
+query once the first request has read it. Where the person stands in the organisation
+(departments they belong to or coordinate, providers they work for) is one more query,
+asked once per request by whatever needs it first (organisation.selectors.standing_of).
 
 The page's own queries are listed with each test.
 """
@@ -36,7 +40,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 S = Order.Status
-AUTH_QUERIES = 4  # session, user, user permissions, group permissions
+AUTH_QUERIES = 2  # user, permissions
 
 
 def measure(client, url: str):
@@ -86,15 +90,15 @@ def titles_in(response, orders) -> None:
 
 # --- the order list ---------------------------------------------------------------------
 
-# The orderer's list: 4 auth queries, then
-#   5. departments where the user is a member   (organisation.selectors.departments_of)
-#   6. departments the user coordinates         (same, second permission)
-#   7. COUNT of the visible, filtered orders    (paginator)
-#   8. is the user called to a board meeting    (the layout's "Beslutsråd IT" link)
-#   9. the departments for the filter's choices
-#  10. the handlers for the filter's choices (people of the ordering function)
-#  11. the page of orders, with department, handler and orderer joined
-ORDERER_LIST = 11
+# The orderer's list: 2 auth queries, then
+#   3. where the user stands: departments, providers (organisation.selectors.standing_of)
+#   4. COUNT of the visible, filtered orders    (paginator)
+#   5. is the user called to a board meeting    (the layout's "Beslutsråd IT" link)
+#   6. the departments for the filter's choices
+#   7. the handlers for the filter's choices (people of the ordering function)
+#   8. the page of orders, with department, handler and orderer joined
+# (8, was 11: the session from the cache, permissions and standing in one query each.)
+ORDERER_LIST = 8
 
 
 def orderer_list_rows(department, orderer, count: int) -> list[Order]:
@@ -124,15 +128,15 @@ def test_order_list_query_count_does_not_grow_with_rows(client, department, orde
     assert len(many) == len(few) == ORDERER_LIST
 
 
-# The ordering function's list (sees every order, so no department scope): 4 auth queries,
+# The ordering function's list (sees every order, so no department scope): 2 auth queries,
 # then
-#   5. COUNT of the filtered orders
-#   6. departments where the user is a member    (the layout's "New order" link,
-#   7. departments the user coordinates           tyreso_it.core.context_processors)
-#   8. the departments for the filter's choices (all of them)
-#   9. the handlers for the filter's choices
-#  10. the page of orders, with department, handler and orderer joined
-COORDINATOR_LIST = 10
+#   3. COUNT of the filtered orders
+#   4. where the user stands                      (the layout's "New order" link,
+#                                                  tyreso_it.core.context_processors)
+#   5. the departments for the filter's choices (all of them)
+#   6. the handlers for the filter's choices
+#   7. the page of orders, with department, handler and orderer joined
+COORDINATOR_LIST = 7
 
 
 def all_departments_rows(count: int) -> list[Order]:
@@ -163,15 +167,13 @@ def test_filtered_order_list_query_count_does_not_grow_with_rows(client, coordin
 
 # --- start pages ------------------------------------------------------------------------
 
-# The ordering function's start page: 4 auth queries, then
-#   5–8. one list per queue column shown: new, waiting for supplement, ready for decision,
+# The ordering function's start page: 2 auth queries, then
+#   3–6. one list per queue column shown: new, waiting for supplement, ready for decision,
 #        ageing (each with department, handler and orderer joined; at most 10 rows)
-#   9. the tiles' counts, one aggregate
-#  10. the orders the user handles
-#  11. the provider ids the user belongs to (none)
-#  12. departments where the user is a member (none)
-#  13. departments the user coordinates (none)
-QUEUE = 13
+#   7. the tiles' counts, one aggregate
+#   8. the orders the user handles
+#   9. where the user stands (no provider; no department for the "New order" link)
+QUEUE = 9
 
 
 def queue_rows(coordinator, per_column: int) -> list[Order]:
@@ -212,16 +214,14 @@ def test_queue_query_count_does_not_grow_with_rows(client, coordinator):
     assert len(many) == len(few) == QUEUE
 
 
-# The orderer's start page: 4 auth queries, then
-#   5. the provider ids the user belongs to (none)
-#   6. departments where the user is a member
-#   7. departments the user coordinates
-#   8. the user's departments (names, for the heading)
-#   9. the user's own open orders
-#  10. the colleagues' open orders
-#  11. the orders waiting for the user (supplement requested, delivered)
-#  12. is the user called to a board meeting    (the layout's "Beslutsråd IT" link)
-ORDERER_HOME = 12
+# The orderer's start page: 2 auth queries, then
+#   3. where the user stands (departments; no provider)
+#   4. the user's departments (names, for the heading)
+#   5. the user's own open orders
+#   6. the colleagues' open orders
+#   7. the orders waiting for the user (supplement requested, delivered)
+#   8. is the user called to a board meeting    (the layout's "Beslutsråd IT" link)
+ORDERER_HOME = 8
 
 
 def orderer_home_rows(department, orderer, count: int) -> list[Order]:
@@ -253,13 +253,11 @@ def test_start_page_of_an_orderer_query_count_does_not_grow_with_rows(
     assert len(many) == len(few) == ORDERER_HOME
 
 
-# The provider's start page: 4 auth queries, then
-#   5. the provider ids the user belongs to
-#   6. departments where the user is a member (none; the visibility scope)
-#   7. departments the user coordinates (none; the visibility scope)
-#   8. the assigned orders (planned, in progress, delivered), with their joins
-#   9. is the user called to a board meeting (the layout's "Beslutsråd IT" link)
-PROVIDER_HOME = 9
+# The provider's start page: 2 auth queries, then
+#   3. where the user stands: the providers the user works for (no department)
+#   4. the assigned orders (planned, in progress, delivered), with their joins
+#   5. is the user called to a board meeting (the layout's "Beslutsråd IT" link)
+PROVIDER_HOME = 5
 
 
 def provider_rows(provider, provider_user, count: int) -> list[Order]:
@@ -298,27 +296,27 @@ def test_start_page_of_a_provider_query_count_does_not_grow_with_rows(
 
 # --- the order page ---------------------------------------------------------------------
 
-# The handler's view of an order in preparation: 4 auth queries, then
-#   5. the order, with department, IT lead, orderer, handler, provider, service and priority
+# The handler's view of an order in preparation: 2 auth queries, then
+#   3. the order, with department, IT lead, orderer, handler, provider, service and priority
 #      model joined                               (orders.selectors.order_detail)
-#   6. prefetch: the priority model's factors      (the score's breakdown)
-#   7. prefetch: solution options
-#   8. prefetch: attachments
-#   9. prefetch: comments with their authors       (timeline and supplement call-out)
-#  10. departments the user coordinates            (may the user speak for the orderer?)
-#  11. transitions with their actors               (orders.selectors.order_timeline)
-#  12. the order's history records with their users
-#  13. the HUKI matrix's cells for the current step, with roles, activity and version
+#   4. prefetch: the priority model's factors      (the score's breakdown)
+#   5. prefetch: solution options
+#   6. prefetch: attachments
+#   7. prefetch: comments with their authors       (timeline and supplement call-out)
+#   8. where the user stands                       (may the user speak for the orderer? and
+#                                                   the layout's "New order" link)
+#   9. transitions with their actors               (orders.selectors.order_timeline)
+#  10. the order's history records with their users
+#  11. the HUKI matrix's cells for the current step, with roles, activity and version
 #                                                  (raci.selectors.order_raci)
-#  14. the people of those roles (one query for all the group roles)
-#  15. the order's consultations with their roles, activities and answerers
-#  16. the user's roles                            (may the user answer an open one?)
-#  17. departments where the user is a member      (the layout's "New order" link)
-#  18. the handlers (people of the ordering function) for "change handler"
+#  12. the people of those roles (one query for all the group roles)
+#  13. the order's consultations with their roles, activities and answerers
+#  14. the user's roles                            (may the user answer an open one?)
+#  15. the handlers (people of the ordering function) for "change handler"
 # The timeline names the changed handler and priority model from what the page has already
-# loaded (the order's own, the transitions' actors), so naming them costs no query: 18, was
-# 20 with a query each for people and priority models (orders.selectors._known_names).
-HANDLER_DETAIL = 18
+# loaded (the order's own, the transitions' actors), so naming them costs no query
+# (orders.selectors._known_names).
+HANDLER_DETAIL = 15
 
 
 def prepared_order(make_order, coordinator) -> Order:
@@ -379,18 +377,16 @@ def test_order_page_query_count_does_not_grow_with_history(
     assert len(long) == len(bare) == HANDLER_DETAIL
 
 
-# The orderer's view of the same order: 4 auth queries, then
-#   5. departments where the user is a member      (the visibility scope)
-#   6. departments the user coordinates            (the visibility scope)
-#   7. the order with its joins
-#   8–11. prefetch: factors, options, attachments, comments with their authors
-#  12. transitions with their actors
-#  13. history records with their users
-#  14–17. the HUKI matrix: the current step's cells, the people of its roles, the
+# The orderer's view of the same order: 2 auth queries, then
+#   3. where the user stands                       (the visibility scope)
+#   4. the order with its joins
+#   5–8. prefetch: factors, options, attachments, comments with their authors
+#   9. transitions with their actors
+#  10. history records with their users
+#  11–14. the HUKI matrix: the current step's cells, the people of its roles, the
 #         consultations, the user's roles (as for the handler)
-#  18. is the user called to a board meeting        (the layout's "Beslutsråd IT" link)
-# (18, was 20: the changed handler and priority model are named from what is loaded.)
-ORDERER_DETAIL = 18
+#  15. is the user called to a board meeting        (the layout's "Beslutsråd IT" link)
+ORDERER_DETAIL = 15
 
 
 def test_order_page_for_the_orderer_has_a_fixed_number_of_queries(
@@ -409,15 +405,15 @@ def test_order_page_for_the_orderer_has_a_fixed_number_of_queries(
 # The timeline names what a changed foreign key pointed to with one query per related model,
 # for the values not already loaded with the page: at most four (catalogue service, people,
 # priority model, provider), whatever the number of changes. An order whose history touches
-# all four, seen by the ordering function after delivery: 4 auth queries, the order and its
-# four prefetches (5), the departments the user coordinates (1), transitions and history
+# all four, seen by the ordering function after delivery: 2 auth queries, the order and its
+# four prefetches (5), where the user stands (1), transitions and history
 # records (2), one name lookup (the catalogue service it no longer has; the handlers, the
 # priority model and the provider are the order's own or the transitions' actors), the HUKI
 # matrix's step cells, the people of its group roles, the provider's staff (the provider is
 # informed of the acceptance) and the consultations (4; every consultation of a delivered
-# order has lapsed, so the user's roles are not asked), and the layout's department lookup
-# for the "New order" link (1). 18; it was 21 when every changed foreign key was looked up.
-EVERY_CHANGE_DETAIL = 18
+# order has lapsed, so the user's roles are not asked). 15; it was 21 when every changed
+# foreign key was looked up and the session and permissions took four queries.
+EVERY_CHANGE_DETAIL = 15
 
 
 def test_order_page_with_every_kind_of_change_stays_within_its_budget(

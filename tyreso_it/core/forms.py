@@ -2,6 +2,22 @@
 
 from django.forms.renderers import TemplatesSetting
 
+from . import widget_html
+
 
 class FormRenderer(TemplatesSetting):
+    """The project's form renderer: fields through `forms/field.html`, and Django's built-in
+    widgets written in Python (`widget_html`), the same HTML without a template per option."""
+
     field_template_name = "forms/field.html"
+
+    def render(self, template_name, context, request=None):
+        render = widget_html.RENDERERS.get(template_name)
+        if render is None:
+            return super().render(template_name, context, request)
+
+        def fallback(name: str, option_context: dict) -> str:
+            # As an include inside the widget's template: not stripped.
+            return self.get_template(name).render(option_context, request=request)
+
+        return render(context["widget"], fallback).strip()
