@@ -249,19 +249,17 @@ def test_the_compare_page_lists_the_changed_cells(client, publish, deputy, outsi
 # --- query counts ---------------------------------------------------------------------------
 
 # The matrix page for a reader with no role:
-#   1. the session                  (SessionMiddleware)
-#   2. the user                     (AuthenticationMiddleware)
-#   3. every version, with who made and published it (the one in force, links, "compare")
-#   4. the roles, each with whether anyone holds it (one aggregate with three EXISTS)
-#   5. the version's activities
-#   6. the version's cells, as (activity, role, letter) tuples
-#   7. the user's roles             ("what is my role responsible for?", "may edit?")
-#   8. the user's own permissions   (ModelBackend: may edit? and the layout's links)
-#   9. the user's groups' permissions
-#  10. departments where the user is a member     (the layout's "New order" link)
-#  11. departments the user coordinates           (same)
-#  12. is the user called to a board meeting       (the layout's "Beslutsråd IT" link)
-MATRIX_PAGE = 12
+#   (the session is read from the cache: no query)
+#   1. the user                     (AuthenticationMiddleware)
+#   2. every version, with who made and published it (the one in force, links, "compare")
+#   3. the roles, each with whether anyone holds it (one aggregate with three EXISTS)
+#   4. the version's activities
+#   5. the version's cells, as (activity, role, letter) tuples
+#   6. the user's roles             ("what is my role responsible for?", "may edit?")
+#   7. the user's permissions, own and groups' (may edit? and the layout's links)
+#   8. where the user stands: departments, providers (the layout's "New order" link)
+#   9. is the user called to a board meeting       (the layout's "Beslutsråd IT" link)
+MATRIX_PAGE = 9
 
 
 def measure(client, url):
@@ -324,17 +322,17 @@ def test_the_matrix_page_does_not_query_per_cell_row_or_version(client, in_force
 
 
 # The draft page for the process owner:
-#   1–2. the session and the user
-#   3. the user's roles                 (may the user edit?)
-#   4. the draft, with who saved it last and the version it is based on
-#   5. the roles, each with whether anyone holds it
-#   6. the draft's activities
-#   7. prefetch: the roles that may hold each activity's H (the rules)
-#   8. the draft's cells
-#   9. the version in force (a link)
-#  10–11. the user's own and groups' permissions (the layout's links)
-#  12–13. departments where the user is a member, and those the user coordinates (layout)
-DRAFT_PAGE = 13
+#   1. the user (the session is read from the cache)
+#   2. the user's roles                 (may the user edit?)
+#   3. the draft, with who saved it last and the version it is based on
+#   4. the roles, each with whether anyone holds it
+#   5. the draft's activities
+#   6. prefetch: the roles that may hold each activity's H (the rules)
+#   7. the draft's cells
+#   8. the version in force (a link)
+#   9. the user's permissions, own and groups' (the layout's links)
+#  10. where the user stands (the layout's "New order" link)
+DRAFT_PAGE = 10
 
 
 def test_the_draft_page_has_a_fixed_number_of_queries(client, in_force, deputy):
