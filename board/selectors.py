@@ -6,9 +6,10 @@ every order, and the meeting's own members and chair.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -61,15 +62,109 @@ def meeting_detail(user: User, pk: int) -> Meeting:
     return board_visible_meetings(user).select_related("chair", "adjuster").get(pk=pk)
 
 
-def agenda_items(meeting: Meeting, *, briefs: bool = False) -> list[AgendaItem]:
+# What an agenda's line shows of its order: not the brief's texts, so a long agenda does not
+# read and build every order in full.
+ITEM_FIELDS = tuple(f.name for f in AgendaItem._meta.concrete_fields)
+ITEM_ORDER_FIELDS = (
+    "order__reference", "order__title", "order__kind", "order__status",
+    "order__department__name", "order__department__short_name",
+)
+
+
+def agenda_items(
+    meeting: Meeting, *, briefs: bool = False, delegations: bool = True
+) -> list[AgendaItem]:
     """The items in agenda order, with their orders; with `briefs`, also what a decision brief
-    shows (orderer, handler, solution options)."""
+    shows (orderer, handler, solution options). Without `delegations`, the delegated decisions
+    (reported for information, often hundreds) are left out: see `delegation_summary`."""
     items = meeting.items.select_related("order__department")
+    if not delegations:
+        items = items.exclude(kind=AgendaItem.Kind.DELEGATION)
     if briefs:
         items = items.select_related("order__orderer", "order__handler").prefetch_related(
             "order__options"
         )
+    else:
+        items = items.only(*ITEM_FIELDS, *ITEM_ORDER_FIELDS)
     return list(items.order_by("position", "pk"))
+
+
+def agenda_brief(meeting: Meeting, item_pk: int) -> AgendaItem:
+    """An order's item of the meeting with what its decision brief shows; any other item is
+    AgendaItem.DoesNotExist."""
+    return (
+        meeting.items.filter(kind=AgendaItem.Kind.ORDER, order__isnull=False)
+        .select_related("order__department", "order__orderer", "order__handler")
+        .prefetch_related("order__options")
+        .get(pk=item_pk)
+    )
+
+
+@dataclass
+class DelegationSummary:
+    """The delegated decisions on an agenda, counted: what the board notes at a glance."""
+
+    count: int = 0
+    first: int | None = None
+    last: int | None = None
+    by_department: list[tuple[str, int]] = field(default_factory=list)
+    by_kind: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def contiguous(self) -> bool:
+        """The items follow each other on the agenda (so they are "items first–last")."""
+        return self.count > 0 and self.last - self.first + 1 == self.count
+
+
+def delegation_summary(meeting: Meeting) -> DelegationSummary:
+    """The meeting's delegated decisions counted per department and per type of order, in one
+    query whatever their number."""
+    rows = (
+        meeting.items.filter(kind=AgendaItem.Kind.DELEGATION)
+        .order_by()
+        .values("order__department__name", "order__kind")
+        .annotate(n=Count("pk"), first=Min("position"), last=Max("position"))
+    )
+    summary = DelegationSummary()
+    departments: dict[str, int] = {}
+    kinds: dict[str, int] = {}
+    for row in rows:
+        summary.count += row["n"]
+        if summary.first is None or row["first"] < summary.first:
+            summary.first = row["first"]
+        if summary.last is None or row["last"] > summary.last:
+            summary.last = row["last"]
+        name = row["order__department__name"] or "–"
+        departments[name] = departments.get(name, 0) + row["n"]
+        kind = row["order__kind"] or ""
+        kinds[kind] = kinds.get(kind, 0) + row["n"]
+    labels = dict(Order.Kind.choices)
+    summary.by_department = sorted(departments.items(), key=lambda pair: (-pair[1], pair[0]))
+    summary.by_kind = sorted(
+        ((str(labels.get(kind, "–")), n) for kind, n in kinds.items()),
+        key=lambda pair: (-pair[1], pair[0]),
+    )
+    return summary
+
+
+def delegation_items(meeting: Meeting) -> QuerySet[AgendaItem]:
+    """The meeting's delegated decisions in agenda order, with their orders, to be paged."""
+    return (
+        meeting.items.filter(kind=AgendaItem.Kind.DELEGATION)
+        .select_related("order__department")
+        .only(*ITEM_FIELDS, *ITEM_ORDER_FIELDS)
+        .order_by("position", "pk")
+    )
+
+
+def delegation_page_of(item: AgendaItem, per_page: int) -> int:
+    """The page of the delegated decisions on which `item` is listed."""
+    before = AgendaItem.objects.filter(
+        meeting_id=item.meeting_id, kind=AgendaItem.Kind.DELEGATION
+    ).filter(
+        Q(position__lt=item.position) | Q(position=item.position, pk__lt=item.pk)
+    ).count()
+    return before // per_page + 1
 
 
 def members(meeting: Meeting) -> list[MeetingMember]:

@@ -11,6 +11,8 @@ services store them in UTC, and the scanners take an explicit `now`.
                      are all scored `level` (0–5), so a higher level is a higher score
     sent_meeting     `sent_meeting(*orders)` a meeting whose agenda (with those orders) is
                      frozen and sent
+    delegated_order  `delegated_order(**fields)` an order the change manager decided under
+                     delegation (reported to the next meeting for information)
     decide           `decide(meeting, {order: ("approve", reason)}, adjuster=...)` records
                      attendance, the adjuster and a decision on every item
 """
@@ -111,3 +113,20 @@ def decide(chair):
         return Meeting.objects.get(pk=meeting.pk)
 
     return record
+
+
+@pytest.fixture
+def delegated_order(make_order, coordinator, chair):
+    """An order approved by the change manager's delegation, below the board's threshold."""
+
+    def make(**fields) -> Order:
+        order = make_order("in_preparation", **fields)
+        order_services.order_update_preparation(
+            order_id=order.pk, actor=coordinator, data={"estimated_cost": 20000},
+            expected_version=order.version,
+        )
+        return order_services.order_decide_delegated(
+            order_id=order.pk, actor=chair, reason="Under beloppsgränsen."
+        )
+
+    return make

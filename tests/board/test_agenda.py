@@ -45,23 +45,6 @@ def invitations() -> list[OutboxMessage]:
     return list(OutboxMessage.objects.filter(dedupe_key__startswith="reminder:agenda:"))
 
 
-@pytest.fixture
-def delegated_order(make_order, coordinator, chair):
-    """An order approved by the change manager's delegation, below the board's threshold."""
-
-    def make(**fields) -> Order:
-        order = make_order("in_preparation", **fields)
-        order_services.order_update_preparation(
-            order_id=order.pk, actor=coordinator, data={"estimated_cost": 20000},
-            expected_version=order.version,
-        )
-        return order_services.order_decide_delegated(
-            order_id=order.pk, actor=chair, reason="Under beloppsgränsen."
-        )
-
-    return make
-
-
 # --- building -------------------------------------------------------------------------------
 
 

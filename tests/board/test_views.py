@@ -142,7 +142,7 @@ def adjusted(sent, decide, chair, it_chief):
 
 # --- anonymous --------------------------------------------------------------------------------
 
-GETS = ["meeting", "meeting_edit", "members", "minutes", "print", "pdf", "ics"]
+GETS = ["meeting", "delegations", "meeting_edit", "members", "minutes", "print", "pdf", "ics"]
 POSTS = ["meeting_edit", "meeting_cancel", "members", "send_agenda", "item_add", "attendance",
          "adjuster", "sign", "correct"]
 ITEM_POSTS = ["item_remove", "item_move", "item_update", "decision"]
@@ -170,6 +170,10 @@ def test_anonymous_is_sent_to_login_from_every_meeting_page_and_changes_nothing(
         response = client.post(url(name, sent, item), post_data(name, sent, item))
         assert response.status_code == 302, name
         assert response["Location"].startswith(LOGIN), name
+    for name in ["item_brief", "item_update"]:
+        response = client.get(url(name, sent, item))
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(f"{LOGIN}?next="), name
     assert client.post(url("meeting_create"), {"day": "2026-04-01"}).status_code == 302
     assert snapshot(sent) == before
     assert Meeting.objects.count() == 1
@@ -191,6 +195,8 @@ def test_an_orderer_finds_no_board_page(client, sent, orderer):
     for name in ITEM_POSTS:
         response = client.post(url(name, sent, item), post_data(name, sent, item))
         assert response.status_code == 404, name
+    assert client.get(url("item_brief", sent, item)).status_code == 404
+    assert client.get(url("item_update", sent, item)).status_code == 404
     assert client.post(url("my_calendar")).status_code == 404
     assert not CalendarFeed.objects.exists()
     assert snapshot(sent) == before
@@ -206,6 +212,11 @@ def test_a_missing_meeting_is_not_found(client, sent, chair):
     # An item is found only on its own meeting.
     response = client.post(url("item_update", other, item), post_data("item_update", other, item))
     assert response.status_code == 404
+    assert client.get(url("item_brief", other, item)).status_code == 404
+    assert client.get(url("item_brief", missing, item)).status_code == 404
+    # Only an order's item has a decision brief.
+    portfolio = sent.items.get(kind=AgendaItem.Kind.PORTFOLIO)
+    assert client.get(url("item_brief", sent, portfolio)).status_code == 404
 
 
 def test_an_orderer_sees_no_board_link(client, orderer):
@@ -237,10 +248,14 @@ def test_a_member_who_does_not_see_every_order_reads_the_meeting_but_not_the_ord
     response = client.get(url("meeting", sent))
     assert response.status_code == 200
     content = response.content.decode()
-    order = first_order_item(sent).order
-    # The brief is on the agenda; the order's own page is not linked for this member.
-    assert order.recommendation in content
+    item = first_order_item(sent)
+    order = item.order
+    # The brief opens from the agenda; the order's own page is not linked for this member.
+    assert url("item_brief", sent, item) in content
     assert order.get_absolute_url() not in content
+    brief = client.get(url("item_brief", sent, item)).content.decode()
+    assert order.recommendation in brief
+    assert order.get_absolute_url() not in brief
     assert client.get(order.get_absolute_url()).status_code == 404
     for name in ["minutes", "print", "pdf", "ics"]:
         assert client.get(url(name, sent)).status_code == 200, name
@@ -261,7 +276,7 @@ def test_someone_who_sees_every_order_reads_a_meeting_they_are_not_called_to(cli
     assert not page.has_id("add-item")
 
 
-def test_the_meeting_page_shows_the_agenda_with_each_brief_inline(client, planned, chair):
+def test_the_meeting_page_opens_each_brief_under_its_item(client, planned, chair):
     client.force_login(chair)
     response = client.get(url("meeting", planned))
     page = html(response)
@@ -272,15 +287,73 @@ def test_the_meeting_page_shows_the_agenda_with_each_brief_inline(client, planne
     first = page.by_id(f"punkt-{items[0].pk}")
     details = first.find_all("details", **{"class": "brief"})
     assert len(details) == 1
-    brief = details[0].text()
+    brief_url = url("item_brief", planned, items[0])
+    # Opening the brief fetches it into place; without JavaScript its link opens it.
+    assert details[0].attrs["hx-get"] == brief_url
+    assert details[0].attrs["hx-target"] == f"#underlag-{items[0].pk}"
+    assert brief_url in [a.attrs.get("href") for a in details[0].find_all("a")]
     order = items[0].order
-    for text in [order.need, order.it_requirements, order.recommendation, "50 000"]:
-        assert text in brief.replace("\xa0", " "), text
     assert order.get_absolute_url() in [a.attrs.get("href") for a in first.find_all("a")]
     # The chair's tools: move, remove, time-box and note, freeze and send, add an item.
     assert page.has_id("add-item")
-    assert url("send_agenda", planned) in response.content.decode()
-    assert url("item_move", planned, items[0]) in response.content.decode()
+    content = response.content.decode()
+    assert url("send_agenda", planned) in content
+    actions = [b.attrs.get("formaction") for b in first.find_all("button")]
+    assert actions == [url("item_move", planned, items[0]), url("item_remove", planned, items[0])]
+    assert page.has_id("agenda-tools")
+    assert url("item_update", planned, items[0]) in [a.attrs.get("href") for a in
+                                                     first.find_all("a")]
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_the_chair_opens_an_item_s_time_box_and_note(client, planned, chair, htmx):
+    item = first_order_item(planned)
+    services.agenda_update_item(item_id=item.pk, actor=chair, time_minutes=20,
+                                note="Dragning av IT-arkitekten.")
+    client.force_login(chair)
+    headers = {"HX-Request": "true", "HX-Target": f"punkt-{item.pk}"} if htmx else {}
+    response = client.get(url("item_update", planned, item), headers=headers)
+    assert response.status_code == 200
+    page = html(response)
+    form = page.find_all("form")[-1]
+    assert form.attrs["action"] == url("item_update", planned, item)
+    minutes = page.by_id(f"id_item{item.pk}-time_minutes")
+    assert minutes.attrs["value"] == "20"
+    assert page.by_id(f"id_item{item.pk}-note").text().strip() == "Dragning av IT-arkitekten."
+    version = [i for i in form.find_all("input") if i.attrs["name"] == f"item{item.pk}-version"]
+    assert version[0].attrs["value"] == str(fresh(planned).version)
+    # In place of its link, the form takes the cursor; on a page of its own it leads back.
+    assert ("autofocus" in minutes.attrs) is htmx
+    assert ("<html" in response.content.decode()) is not htmx
+
+
+def test_only_the_chair_opens_the_time_box(client, planned, coordinator):
+    client.force_login(coordinator)
+    assert client.get(url("item_update", planned, first_order_item(planned))).status_code == 403
+
+
+def test_the_time_box_of_adjusted_minutes_does_not_open(client, adjusted, chair):
+    client.force_login(chair)
+    response = client.get(url("item_update", adjusted, first_order_item(adjusted)))
+    assert response.status_code == 302
+    assert response["Location"] == adjusted.get_absolute_url()
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_decision_brief_shows_the_order_s_preparation(client, planned, chair, htmx):
+    item = first_order_item(planned)
+    order = item.order
+    client.force_login(chair)
+    headers = {"HX-Request": "true", "HX-Target": f"underlag-{item.pk}"} if htmx else {}
+    response = client.get(url("item_brief", planned, item), headers=headers)
+    assert response.status_code == 200
+    content = response.content.decode()
+    for text in [order.need, order.it_requirements, order.recommendation, "50 000"]:
+        assert text in content.replace("\xa0", " "), text
+    # htmx gets the brief alone, to put under its item; a plain request a whole page.
+    assert ("<html" in content) is not htmx
+    if not htmx:
+        assert order.get_absolute_url() in content
 
 
 def test_the_list_shows_upcoming_and_past_meetings_and_highlights_the_next(
@@ -788,8 +861,8 @@ def test_the_reminders_page_lists_what_was_sent_and_what_is_due(client, chair, m
 
 # The chair's meeting page: 4 auth queries (session, user, user and group permissions), then
 #   5. the meeting with its chair and adjuster   (board_visible_meetings: sees every order)
-#   6. the items with order, department, orderer and handler
-#   7. prefetch: the orders' solution options
+#   6. the items the board decides, with order and department (the briefs open on request)
+#   7. the delegated decisions counted per department and type of order
 #   8. the members with person, role and deputy
 #   9. the board settings (the cut-off)
 #  10–11. departments where the user is a member / coordinates (the layout's "New order")

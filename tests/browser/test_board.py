@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from board import services
 from board.models import AgendaItem, Meeting
+from orders import services as order_services
 from orders.models import Order
 from organisation.models import Department, Role, User
 from organisation.services import orderer_register
@@ -60,6 +61,16 @@ def test_the_board_decides_two_orders_and_adjusts_the_minutes_in_the_browser(pag
         "ready_for_decision", department=department, orderer=orderer, handler=handler,
         title="Surfplattor till förskolan", change_manager=chair,
     )
+    delegated = factories.make_order(
+        "in_preparation", department=department, orderer=orderer, handler=handler,
+        title="Ny skrivare till biblioteket", change_manager=chair,
+    )
+    order_services.order_update_preparation(
+        order_id=delegated.pk, actor=handler, data={"estimated_cost": 20000},
+        expected_version=delegated.version,
+    )
+    order_services.order_decide_delegated(order_id=delegated.pk, actor=chair,
+                                          reason="Under beloppsgränsen.")
     meeting = services.meeting_create(actor=chair, starts_at=timezone.now() + timedelta(days=2))
     assert services.agenda_freeze_and_send(meeting_id=meeting.pk, actor=chair)
     items = {i.order_id: i for i in meeting.items.filter(kind=AgendaItem.Kind.ORDER)}
@@ -76,7 +87,16 @@ def test_the_board_decides_two_orders_and_adjusts_the_minutes_in_the_browser(pag
     assert_accessible(page)
     brief = page.locator(f"#punkt-{items[approve.pk].pk} details.brief")
     brief.locator("summary").click()
-    assert approve.recommendation in brief.inner_text()
+    # The brief is fetched when opened.
+    brief.get_by_text(approve.recommendation).wait_for()
+    assert_accessible(page)
+
+    # The delegated decision is counted; its list opens in place.
+    delegation = meeting.items.get(kind=AgendaItem.Kind.DELEGATION)
+    page.locator("#delegerade-lista a").first.click()
+    page.wait_for_selector(f"#punkt-{delegation.pk}")
+    assert "Under beloppsgränsen." in page.inner_text(f"#punkt-{delegation.pk}")
+    assert page.evaluate("document.activeElement.id") == "delegerade-sida"
     assert_accessible(page)
 
     # The minutes: attendance, the adjuster, one decision per item.
