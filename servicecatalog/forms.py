@@ -221,6 +221,21 @@ class SystemMapFilterForm(forms.Form):
         empty_label=_("All systems"),
     )
 
+    def __init__(self, *args, choices: tuple[list, list] | None = None, **kwargs):
+        """`choices`, when given, are the lists of departments and systems to offer, as
+        `catalogue_choices` reads them (the page keeps them in its cache)."""
+        super().__init__(*args, **kwargs)
+        if choices is not None:
+            for name, listed in zip(("department", "system"), choices, strict=True):
+                field = self.fields[name]
+                field.widget.choices = [("", field.empty_label), *listed]
+
+    @staticmethod
+    def catalogue_choices() -> tuple[list, list]:
+        """The (id, name) of every department and system, in the order the fields list them."""
+        return (list(Department.objects.values_list("pk", "name")),
+                list(Service.objects.values_list("pk", "name")))
+
 
 class ImportForm(forms.Form):
     KINDS = [("services", _("Services and systems")), ("integrations", _("Integrations"))]

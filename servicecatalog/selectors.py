@@ -9,13 +9,17 @@ orders.
 
 from __future__ import annotations
 
+import hashlib
+from datetime import timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from orders.models import Order
 from orders.permissions import orders_visible_to
-from organisation.models import User
+from organisation.models import Department, User
 
 from .models import Contract, Integration, Service
 
@@ -119,6 +123,35 @@ def integration_list(
     if service_id:
         queryset = queryset.filter(Q(source_id=service_id) | Q(target_id=service_id))
     return queryset.order_by("source__name", "target__name", "data", "pk")
+
+
+def catalogue_version() -> str:
+    """A token that changes with every committed write to what the system map shows: the
+    services, their integrations and the departments that own them. One query, which reads
+    a few index entries however long the history grows.
+
+    Every save and delete of these rows writes a history record (the services save through
+    `save()`, imports through the services, bulk writes through simple-history's helpers),
+    so the time of the latest record changes with every write. A slow transaction can commit
+    a record stamped earlier than one a faster transaction committed first: so the records
+    of the last day or two are counted as well, which the late one changes.
+    """
+    quote = connection.ops.quote_name
+    since = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    since -= timedelta(days=1)
+    subqueries, params = [], []
+    for model in (Service, Integration, Department):
+        history = model.history.model._meta
+        table = quote(history.db_table)
+        latest = quote(history.get_field("history_date").column)
+        subqueries += [f"(SELECT MAX({latest}) FROM {table})",  # noqa: S608 - names, quoted
+                       f"(SELECT COUNT(*) FROM {table} WHERE {latest} >= %s)"]  # noqa: S608
+        params.append(since)
+    with connection.cursor() as cursor:
+        # Only the models' own table and column names, quoted, are written into the SQL.
+        cursor.execute("SELECT " + ", ".join(subqueries), params)
+        row = cursor.fetchone()
+    return hashlib.blake2b(repr(row).encode(), digest_size=12).hexdigest()
 
 
 def integration_detail(pk: int) -> Integration:

@@ -29,6 +29,7 @@ from ..permissions import (
     sees_contract_values,
     sees_internal,
 )
+from . import mapmarkup
 from .systemmap import neighbourhood_map
 
 PAGE_SIZE = 50
@@ -132,7 +133,21 @@ def _service_context(request: HttpRequest, service: Service) -> dict:
         "contract_links": url_exists("servicecatalog:contract"),
         "supplier_links": url_exists("servicecatalog:supplier"),
         "integrations": integrations,
-        "map": neighbourhood_map(service, integrations, prefix="nb"),
+    }
+
+
+def _neighbourhood(user, service: Service, integrations: list) -> dict:
+    """The service's part of the system map, as a picture and a table."""
+    drawing = neighbourhood_map(service, integrations, prefix="nb") if integrations else None
+    markup = mapmarkup.build(integrations, drawing,
+                             _("The systems this one exchanges data with."))
+    return {
+        "map_svg": markup.picture(),
+        "map_table": markup.table(
+            caption=_("Integrations of this system"), table_id="nb-table",
+            owners=mapmarkup.owner_names(markup, integrations),
+            editable=markup.editable(user), next_pk=service.pk,
+        ),
     }
 
 
@@ -145,10 +160,8 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit_service(user, service),
         "can_order": service.orderable and service.lifecycle != Service.Lifecycle.RETIRED,
         "open_orders": selectors.service_open_orders(user, service),
-        "edit_integrations": {
-            i.pk for i in context["integrations"]
-            if services.can_edit_integration(user, i.source, i.target)
-        },
+        **(_neighbourhood(user, service, context["integrations"])
+           if context["integrations"] else {}),
     })
     return render(request, "servicecatalog/service_detail.html", context)
 

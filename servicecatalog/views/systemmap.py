@@ -34,6 +34,7 @@ from tyreso_it.core.exports import export_response
 from .. import forms, imports, selectors, services
 from ..models import Integration, Service
 from ..permissions import can_edit_catalogue
+from . import mapmarkup
 
 EXPORT_FORMATS = {"csv", "xlsx"}
 
@@ -303,36 +304,62 @@ def _may_add_integrations(user) -> bool:
     return can_edit_catalogue(user) or selectors.services_edited_by(user).exists()
 
 
+def _map_markup(version: str, department, system) -> mapmarkup.MapMarkup:
+    """The map of the chosen department or system, or the whole map."""
+    if system is not None:
+        caption = _("The system and the systems it exchanges data with.")
+    elif department is not None:
+        caption = _("The department's systems (filled circles) and the systems they exchange "
+                    "data with (open circles).")
+    else:
+        caption = _("Systems with integrations, grouped by owning department.")
+
+    def make() -> mapmarkup.MapMarkup:
+        integrations = list(selectors.integration_list(
+            department_id=department.pk if department else None,
+            service_id=system.pk if system else None,
+        ))
+        if system is not None:
+            centre = next((s for i in integrations for s in (i.source, i.target)
+                           if s.pk == system.pk), None)
+            drawing = neighbourhood_map(centre, integrations) if centre else None
+        else:
+            drawing = circle_map(integrations,
+                                 department_id=department.pk if department else None)
+        return mapmarkup.build(integrations, drawing, caption)
+
+    if system is not None:
+        what = f"system-{system.pk}"
+    elif department is not None:
+        what = f"department-{department.pk}"
+    else:
+        what = "all"
+    return mapmarkup.cached(version, what, make)
+
+
 @require_GET
 def systemmap(request: HttpRequest) -> HttpResponse:
-    form = forms.SystemMapFilterForm(request.GET or None)
+    # The map and the filter's lists of departments and systems change only with the
+    # catalogue: they are read from the cache under its version.
+    version = selectors.catalogue_version()
+    choices = mapmarkup.cached(version, "choices", forms.SystemMapFilterForm.catalogue_choices)
+    form = forms.SystemMapFilterForm(request.GET or None, choices=choices)
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     department, system = data.get("department"), data.get("system")
-    integrations = list(selectors.integration_list(
-        department_id=department.pk if department else None,
-        service_id=system.pk if system else None,
-    ))
-    if system is not None:
-        centre = next((s for i in integrations for s in (i.source, i.target)
-                       if s.pk == system.pk), None)
-        drawing = neighbourhood_map(centre, integrations) if centre else None
-    else:
-        drawing = circle_map(integrations, department_id=department.pk if department else None)
-    user = request.user
-    query = request.GET.copy()
+    markup = _map_markup(version, department, system)
     return render(request, "servicecatalog/systemmap.html", {
         "form": form,
-        "map": drawing if integrations else None,
-        "integrations": integrations,
+        "markup": markup,
+        "map_svg": markup.picture(),
+        "map_table": markup.table(
+            caption=_("Every integration on the map"), table_id="map-table",
+            owners=mapmarkup.owner_names(markup), editable=markup.editable(request.user),
+        ) if markup else "",
         "department": department,
         "system": system,
-        "query": query.urlencode(),
-        "can_add": _may_add_integrations(user),
-        "edit_integrations": {
-            i.pk for i in integrations
-            if services.can_edit_integration(user, i.source, i.target)
-        },
+        "query": request.GET.urlencode(),
+        "can_add": _may_add_integrations(request.user),
     })
 
 

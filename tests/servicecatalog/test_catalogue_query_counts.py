@@ -3,9 +3,10 @@ several rows, and proven not to grow with the number of rows (healthchecks
 `api/tests/test_list_checks.py`).
 
 Each count is taken on the second of two identical requests, so process-wide caches
-(content types, guardian's) are warm, as in a running server. Every page starts with the same
-four queries of being logged in (session, user, the user's permissions, the user's groups'
-permissions); the page's own are listed with each test.
+(content types, guardian's) are warm, as in a running server. Every page starts with the user
+(the session is read from the cache); the user's permissions and where they stand in the
+organisation are one query each, read when first asked; the page's own are listed with each
+test.
 """
 
 from __future__ import annotations
@@ -30,9 +31,6 @@ from .catalogue_data import (
 )
 
 pytestmark = pytest.mark.django_db
-
-AUTH_QUERIES = 4
-
 
 def measure(client, url: str):
     warm = client.get(url)
@@ -63,16 +61,17 @@ def services_with_everything(count: int, department) -> list:
 
 # --- the catalogue list ------------------------------------------------------------------
 
-# An orderer's list: 4 auth queries, then
-#   5. COUNT of the matching services (paginator)
-#   6. departments where the user is a member      (the menu's "New order" link; a member
-#                                                   needs no second look for "coordinate")
-#   7. whether the user sits on the decision board  (the menu's "Beslutsråd IT" link)
-#   8. the categories for the filter's choices
-#   9. the departments for the filter's choices
-#  10. the suppliers for the filter's choices
-#  11. the page of services, with category, department and supplier joined
-CATALOGUE_LIST = 11
+# An orderer's list:
+#   1. the user
+#   2. COUNT of the matching services (paginator)
+#   3. the user's permissions
+#   4. where the user stands: their departments     (the menu's "New order" link)
+#   5. whether the user sits on the decision board  (the menu's "Beslutsråd IT" link)
+#   6. the categories for the filter's choices
+#   7. the departments for the filter's choices
+#   8. the suppliers for the filter's choices
+#   9. the page of services, with category, department and supplier joined
+CATALOGUE_LIST = 9
 
 
 def test_catalogue_list_has_a_fixed_number_of_queries(client, orderer, department):
@@ -97,16 +96,18 @@ def test_catalogue_list_query_count_does_not_grow_with_rows(client, orderer, dep
 # --- a service's page --------------------------------------------------------------------
 
 # An orderer of the owning department, on a service with SLA levels, contracts, integrations
-# and open orders: 4 auth queries, then
-#   5. the service, with category, department, owner, manager and supplier joined
-#   6. its SLA levels                               (prefetch)
-#   7. its contracts with their suppliers joined    (prefetch)
-#   8. its integrations, both ends and their departments and the owner joined
-#   9. departments where the user is a member      (sees_internal; cached for the request,
-#  10. departments the user coordinates             so orders_visible_to and the menu reuse it)
-#  11. its open orders the user may see, with department and handler joined
-#  12. whether the user sits on the decision board  (the menu's "Beslutsråd IT" link)
-SERVICE_PAGE = 12
+# and open orders:
+#   1. the user
+#   2. the service, with category, department, owner, manager and supplier joined
+#   3. its SLA levels                               (prefetch)
+#   4. its contracts with their suppliers joined    (prefetch)
+#   5. its integrations, both ends and their departments and the owner joined
+#   6. the user's permissions
+#   7. where the user stands: their departments     (sees_internal; orders_visible_to and the
+#                                                   menu reuse it)
+#   8. its open orders the user may see, with department and handler joined
+#   9. whether the user sits on the decision board  (the menu's "Beslutsråd IT" link)
+SERVICE_PAGE = 9
 
 
 def service_with_rows(department, orderer, make_order, count: int):
@@ -146,14 +147,21 @@ def test_service_page_query_count_does_not_grow_with_rows(client, orderer, depar
 
 # --- the system map -----------------------------------------------------------------------
 
-# An orderer's map: 4 auth queries, then
-#   5. the integrations, both ends and their departments and the owners joined
-#   6. whether the user owns or manages a system   (may they add integrations?)
-#   7. departments where the user is a member      (the menu's "New order" link)
-#   8. whether the user sits on the decision board  (the menu's "Beslutsråd IT" link)
-#   9. the departments for the filter's choices
-#  10. the systems for the filter's choices (names only)
-SYSTEM_MAP = 10
+# An orderer's map, drawn once already (the map, the filter's lists and the edit rights are
+# kept in the cache under the catalogue's version):
+#   1. the user
+#   2. the catalogue's version                     (history of services, integrations and
+#                                                   departments; one query)
+#   3. the integrations' owners' names             (read afresh: a name has no history)
+#   4. the user's permissions
+#   5. whether the user owns or manages a system   (may they add integrations?)
+#   6. where the user stands: their departments     (the menu's "New order" link)
+#   7. whether the user sits on the decision board  (the menu's "Beslutsråd IT" link)
+SYSTEM_MAP = 7
+# The first request after a change draws the map: the version, then
+#   the departments and the systems for the filter's choices (names only),
+#   the integrations, both ends and their departments and the owners joined
+SYSTEM_MAP_AFTER_A_CHANGE = SYSTEM_MAP + 3
 
 
 def map_rows(count: int) -> None:
@@ -163,12 +171,23 @@ def map_rows(count: int) -> None:
         make_integration(systems[(index + 3) % count], system)
 
 
+def table_rows(response) -> int:
+    table = response.content.decode().split('id="map-table"', 1)[1].split("</table>", 1)[0]
+    return table.count("<tr>") - 1  # less the header
+
+
 def test_system_map_has_a_fixed_number_of_queries(client, orderer):
     map_rows(6)
     client.force_login(orderer)
-    response, ctx = measure(client, reverse("servicecatalog:systemmap"))
-    assert len(response.context["integrations"]) == 12
+    url = reverse("servicecatalog:systemmap")
+    response, ctx = measure(client, url)
+    assert table_rows(response) == 12
     assert_count(ctx, SYSTEM_MAP)
+    make_integration(make_service(), make_service())  # a change: the map is drawn again
+    with CaptureQueriesContext(connection) as changed:
+        response = client.get(url)
+    assert table_rows(response) == 13
+    assert_count(changed, SYSTEM_MAP_AFTER_A_CHANGE)
 
 
 def test_system_map_query_count_does_not_grow_with_rows(client, orderer):
@@ -177,6 +196,20 @@ def test_system_map_query_count_does_not_grow_with_rows(client, orderer):
     map_rows(4)
     _, few = measure(client, url)
     map_rows(40)
+    with CaptureQueriesContext(connection) as changed:
+        client.get(url)
+    assert_count(changed, SYSTEM_MAP_AFTER_A_CHANGE)
     response, many = measure(client, url)
-    assert len(response.context["integrations"]) == 88
+    assert table_rows(response) == 88
     assert len(many) == len(few) == SYSTEM_MAP
+
+
+def test_a_drawn_map_reads_no_integrations_nor_systems(client, coordinator):
+    """Once drawn, the map is read from the cache: no query reads the integrations or the
+    systems again until the catalogue changes."""
+    map_rows(10)
+    client.force_login(coordinator)
+    _, ctx = measure(client, reverse("servicecatalog:systemmap"))
+    tables = " ".join(q["sql"] for q in ctx.captured_queries if "COUNT(*)" not in q["sql"])
+    assert '"servicecatalog_integration"' not in tables
+    assert '"servicecatalog_service"' not in tables

@@ -8,11 +8,12 @@ import csv
 import io
 import math
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
-from servicecatalog import selectors, services
+from servicecatalog import forms, selectors, services
 from servicecatalog.models import Integration, Service
 from servicecatalog.views.systemmap import circle_map, neighbourhood_map
 
@@ -157,25 +158,42 @@ def test_everyone_reads_the_map_as_a_picture_and_a_table(client, outsider, links
     assert "integration_edit" not in table and "/andra/" not in table  # nothing to edit
 
 
+def table_data(response, table_id: str = "map-table") -> set[str]:
+    """The Data column of the table of integrations, as the reader sees it."""
+    table = html(response).split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>", 1)[1], re.S)
+    return {re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[3] for row in rows}
+
+
+def drawn_systems(response, *, outside: bool = False) -> set[str]:
+    """The names of the systems drawn in the picture (only those marked as of another
+    department when `outside`)."""
+    svg = html(response).split("<svg", 1)[1].split("</svg>", 1)[0]
+    nodes = re.findall(r'class="node n-\d+([^"]*)" aria-label="[^"]*">.*?<title>([^<]+)</title>',
+                       svg, re.S)
+    return {name for classes, name in nodes if not outside or "node-outside" in classes}
+
+
 def test_the_map_filters_by_department_and_by_system(client, outsider, links, systems,
                                                      department, other_department):
     client.force_login(outsider)
-    shown = client.get(f"{MAP}?department={other_department.pk}").context["integrations"]
-    assert {i.data for i in shown} == {"Kostnadsställen"}
-    shown = client.get(f"{MAP}?department={department.pk}").context["integrations"]
-    assert {i.data for i in shown} == {"Elever och grupper", "Betyg", "Klasser", "Inloggning"}
+    assert table_data(client.get(f"{MAP}?department={other_department.pk}")) == {
+        "Kostnadsställen"}
+    assert table_data(client.get(f"{MAP}?department={department.pk}")) == {
+        "Elever och grupper", "Betyg", "Klasser", "Inloggning"}
     response = client.get(f"{MAP}?system={systems['Katalogtjänst'].pk}")
-    assert {i.data for i in response.context["integrations"]} == {"Kostnadsställen",
-                                                                  "Inloggning"}
-    assert response.context["map"].nodes[0].centre
+    assert table_data(response) == {"Kostnadsställen", "Inloggning"}
+    assert f'class="node n-{systems["Katalogtjänst"].pk} node-centre"' in html(response)
+    assert drawn_systems(response) == {"Katalogtjänst", "Ekonomisystem", "Lärplattform"}
+    assert "<h1>Systemkarta: Katalogtjänst</h1>" in html(response)
 
 
 def test_the_department_map_marks_systems_of_other_departments(client, outsider, links,
                                                                other_department):
     client.force_login(outsider)
-    drawing = client.get(f"{MAP}?department={other_department.pk}").context["map"]
-    outside = {n.service.name for n in drawing.nodes if n.outside}
-    assert outside == {"Katalogtjänst"}
+    response = client.get(f"{MAP}?department={other_department.pk}")
+    assert drawn_systems(response) == {"Ekonomisystem", "Katalogtjänst"}
+    assert drawn_systems(response, outside=True) == {"Katalogtjänst"}
 
 
 def test_a_system_without_integrations_shows_no_picture(client, outsider, systems):
@@ -183,7 +201,112 @@ def test_a_system_without_integrations_shows_no_picture(client, outsider, system
     client.force_login(outsider)
     response = client.get(f"{MAP}?system={lonely.pk}")
     assert response.status_code == 200
-    assert response.context["map"] is None and "<svg" not in html(response)
+    page = html(response)
+    assert "<svg" not in page and 'id="map-table"' not in page
+    assert 'class="empty"' in page
+
+
+# --- the drawn map is kept until the catalogue changes ------------------------------------
+
+
+def edit_links(response) -> set[str]:
+    return set(re.findall(r'href="/tjanster/integrationer/(\d+)/andra/', html(response)))
+
+
+def test_every_write_to_the_catalogue_shows_on_the_map_at_once(
+    client, coordinator, outsider, links, systems, department
+):
+    client.force_login(outsider)
+    assert "Elevpeng" not in table_data(client.get(MAP))  # drawn, and kept
+    added = services.integration_create(actor=coordinator, data={
+        "source": systems["Elevregister"], "target": systems["Ekonomisystem"],
+        "data": "Elevpeng"})
+    assert "Elevpeng" in table_data(client.get(MAP))
+    services.integration_update(actor=coordinator, integration_id=added.pk,
+                                data={"data": "Elevpeng per skola"},
+                                expected_version=selectors.integration_version(added.pk))
+    assert "Elevpeng per skola" in table_data(client.get(MAP))
+    services.integration_delete(actor=coordinator, integration_id=added.pk)
+    assert not {"Elevpeng", "Elevpeng per skola"} & table_data(client.get(MAP))
+    renamed = systems["Katalogtjänst"]
+    services.service_update(actor=coordinator, service_id=renamed.pk,
+                            data={"name": "Identitetstjänst"},
+                            expected_version=selectors.service_version(renamed.pk))
+    response = client.get(MAP)
+    assert "Identitetstjänst" in drawn_systems(response)
+    assert "Katalogtjänst" not in html(response)
+    department.name = "Utbildningsförvaltningen"
+    department.save()
+    page = html(client.get(MAP))
+    assert "</span>Utbildningsförvaltningen</li>" in page  # the legend
+    assert "Barn- och utbildningsförvaltningen" not in page
+
+
+def test_a_write_that_no_page_of_this_process_made_shows_at_once(client, outsider, links,
+                                                                  systems):
+    """The map's key is read from the database, so a write from another process (another
+    web worker, the admin, a task) shows as soon as it is committed."""
+    client.force_login(outsider)
+    client.get(MAP)
+    Integration.objects.create(source=systems["Schemaläggning"],
+                               target=systems["Ekonomisystem"], data="Lärartimmar")
+    assert "Lärartimmar" in table_data(client.get(MAP))
+    Service.objects.filter(pk=systems["Ekonomisystem"].pk).get().delete()
+    data = table_data(client.get(MAP))
+    assert "Lärartimmar" not in data and "Kostnadsställen" not in data
+
+
+def test_a_write_committed_after_a_later_one_shows_too(client, outsider, links, systems):
+    """A slow transaction commits a history record stamped before the latest one: the
+    version counts the recent records, so the map is drawn again."""
+    client.force_login(outsider)
+    client.get(MAP)
+    latest = Integration.history.order_by("-history_date").first().history_date
+    late = Integration.objects.create(source=systems["Schemaläggning"],
+                                      target=systems["Katalogtjänst"], data="Rumsbokning")
+    late.history.update(history_date=latest - timedelta(seconds=1))
+    assert Integration.history.order_by("-history_date").first().history_date == latest
+    assert "Rumsbokning" in table_data(client.get(MAP))
+
+
+def test_an_owner_renamed_shows_at_once(client, outsider, systems, colleague):
+    make_integration(systems["Elevregister"], systems["Lärplattform"], owner=colleague)
+    client.force_login(outsider)
+    assert f"<td>{colleague}</td>" in html(client.get(MAP))
+    colleague.first_name, colleague.last_name = "Karl", "Nyman"
+    colleague.save()  # a person has no history: their name is read on every request
+    page = html(client.get(MAP))
+    assert "<td>Karl Nyman</td>" in page
+
+
+def test_edit_links_are_the_readers_own_though_the_map_is_kept_for_all(
+    client, coordinator, orderer, outsider, links, systems
+):
+    client.force_login(coordinator)
+    assert edit_links(client.get(MAP)) == {str(i.pk) for i in links}  # drawn for everyone
+    client.force_login(outsider)
+    assert edit_links(client.get(MAP)) == set()
+    client.force_login(orderer)
+    assert edit_links(client.get(MAP)) == set()
+    manages = systems["Katalogtjänst"]
+    services.service_update(actor=coordinator, service_id=manages.pk,
+                            data={"system_manager": orderer},
+                            expected_version=selectors.service_version(manages.pk))
+    # Now the manager of Katalogtjänst: its two integrations, at once.
+    assert edit_links(client.get(MAP)) == {
+        str(i.pk) for i in links if manages.pk in {i.source_id, i.target_id}}
+    assert client.get(MAP).context["can_add"]
+
+
+def test_the_filter_offers_the_same_lists_from_the_cache_as_from_the_database(systems):
+    make_service(name='Tecken <&> och "citat"')
+    data = {"system": str(systems["Lärplattform"].pk)}
+    kept = forms.SystemMapFilterForm(data, choices=forms.SystemMapFilterForm.catalogue_choices())
+    read = forms.SystemMapFilterForm(data)
+    for name in ("department", "system"):
+        assert str(kept[name]) == str(read[name])
+    assert "Tecken &lt;&amp;&gt; och &quot;citat&quot;" in str(kept["system"])
+    assert f'value="{systems["Lärplattform"].pk}" selected' in str(kept["system"])
 
 
 def test_service_page_shows_its_neighbourhood(client, outsider, links, systems):
