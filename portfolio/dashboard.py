@@ -31,7 +31,22 @@ from urllib.parse import urlencode
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db import connection
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import ExtractMonth, TruncDate, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
@@ -73,10 +88,6 @@ def percentile(values: list[float], share: float) -> float | None:
 
 def median(values: list[float]) -> float | None:
     return percentile(values, 0.5)
-
-
-def days_between(start: datetime, end: datetime) -> float:
-    return (end - start).total_seconds() / 86400
 
 
 @dataclass
@@ -241,50 +252,137 @@ class LeadTimes:
     summary: str = ""
 
 
-def _stat(values: list[float], href: str) -> LeadStat:
-    return LeadStat(count=len(values), median=median(values), p90=percentile(values, 0.9),
-                    href=href)
+class _DaysBetween(Func):
+    """The days (a float) from one moment to another, computed by PostgreSQL; None where
+    either is not set (so PERCENTILE_CONT and COUNT leave the row out)."""
+
+    template = "EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0"
+    arg_joiner = " - "
+    output_field = FloatField()
+
+    def __init__(self, end: str, start: str):
+        super().__init__(F(end), F(start))
+
+
+@dataclass
+class _Lead:
+    """Lead times of a month (or, with month 0, the year) as the database summarised them."""
+
+    count: int = 0
+    median: float | None = None
+    p90: float | None = None
+
+
+def _lead_in_database(orders: QuerySet[Order], moment: str,
+                      periods: dict[str, tuple[str, str]],
+                      ) -> dict[str, dict[int, _Lead]]:
+    """One query on PostgreSQL: for each of `periods` (name: (end, start); a row where either
+    is not set is left out of that period's figures), the count, median and 90th percentile
+    of its days by the month of `moment` (Stockholm time) and, as month 0, for the year.
+
+    The orders (with the permission filter) are the ORM's query; the summary around it is
+    grouped by ROLLUP, which gives the months and the year from one reading of the rows."""
+    names = list(periods)
+    rows = orders.annotate(
+        lead_month=ExtractMonth(moment),
+        **{f"lead_{name}": _DaysBetween(end, start) for name, (end, start) in periods.items()},
+    ).values_list("lead_month", *(f"lead_{name}" for name in names)).order_by()
+    sql, params = rows.query.sql_with_params()
+    columns = ", ".join(
+        f"COUNT(t.d{i}), PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY t.d{i}), "
+        f"PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY t.d{i})"
+        for i in range(len(names))
+    )
+    aliases = ", ".join(["month", *(f"d{i}" for i in range(len(names)))])
+    # Only the ORM's own SQL and fixed names are put together here; values stay parameters.
+    query = (f"SELECT COALESCE(t.month, 0), {columns} FROM ({sql}) AS t({aliases}) "  # noqa: S608
+             "GROUP BY ROLLUP (t.month)")
+    result: dict[str, dict[int, _Lead]] = {name: defaultdict(_Lead) for name in names}
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        for month, *figures in cursor.fetchall():
+            for i, name in enumerate(names):
+                count, middle, p90 = figures[i * 3:i * 3 + 3]
+                if count:
+                    result[name][int(month)] = _Lead(count, middle, p90)
+    return result
+
+
+def _lead_in_python(orders: QuerySet[Order], moment: str,
+                    periods: dict[str, tuple[str, str]],
+                    ) -> dict[str, dict[int, _Lead]]:
+    """The same figures where the database has no percentile_cont (SQLite): the database
+    gives the month and the durations, the percentiles are worked out here."""
+    names = list(periods)
+    durations = {name: ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+                 for name, (end, start) in periods.items()}
+    values: dict[str, dict[int, list[float]]] = {name: defaultdict(list) for name in names}
+    rows = (orders.annotate(month=ExtractMonth(moment), **{f"{n}_days": d
+                                                          for n, d in durations.items()})
+            .values_list("month", *(f"{name}_days" for name in names)))
+    for month, *spans in rows:
+        for name, span in zip(names, spans, strict=True):
+            if span is not None:
+                days = span.total_seconds() / 86400
+                values[name][month].append(days)
+                values[name][0].append(days)
+    return {
+        name: defaultdict(_Lead, {
+            month: _Lead(len(days), median(days), percentile(days, 0.9))
+            for month, days in by_month.items()
+        })
+        for name, by_month in values.items()
+    }
+
+
+def _lead_figures(orders: QuerySet[Order], moment: str,
+                  periods: dict[str, tuple[str, str]],
+                  ) -> dict[str, dict[int, _Lead]]:
+    if connection.vendor == "postgresql":
+        return _lead_in_database(orders, moment, periods)
+    return _lead_in_python(orders, moment, periods)
+
+
+def _stat_of(lead: _Lead, href: str) -> LeadStat:
+    return LeadStat(count=lead.count, median=lead.median, p90=lead.p90, href=href)
 
 
 def lead_times(base: QuerySet[Order], filters: Filters) -> LeadTimes:
-    """Two queries: the decided orders' (submitted, decided), the delivered orders' (submitted,
-    decided, delivered) of the year; percentiles are worked out here."""
+    """Two queries: the orders decided in the year (submitted → decided), and those delivered
+    in it (decided → delivered, submitted → delivered), summarised by month and for the
+    year; on PostgreSQL the database works out the percentiles."""
     start, end = year_bounds(filters.year)
-    to_decision: dict[int, list[float]] = defaultdict(list)
-    for submitted, decided in base.filter(
-        decided_at__gte=start, decided_at__lt=end, submitted_at__isnull=False
-    ).values_list("submitted_at", "decided_at"):
-        to_decision[timezone.localtime(decided).month].append(days_between(submitted, decided))
-    to_delivery: dict[int, list[float]] = defaultdict(list)
-    whole: dict[int, list[float]] = defaultdict(list)
-    for submitted, decided, delivered in base.filter(
-        delivered_at__gte=start, delivered_at__lt=end, decided_at__isnull=False
-    ).values_list("submitted_at", "decided_at", "delivered_at"):
-        month = timezone.localtime(delivered).month
-        to_delivery[month].append(days_between(decided, delivered))
-        if submitted is not None:
-            whole[month].append(days_between(submitted, delivered))
+    decided = _lead_figures(
+        base.filter(decided_at__gte=start, decided_at__lt=end, submitted_at__isnull=False),
+        "decided_at", {"decision": ("decided_at", "submitted_at")},
+    )
+    delivered = _lead_figures(
+        base.filter(delivered_at__gte=start, delivered_at__lt=end, decided_at__isnull=False),
+        "delivered_at", {"delivery": ("delivered_at", "decided_at"),
+                         "total": ("delivered_at", "submitted_at")},
+    )
+    to_decision, to_delivery, whole = decided["decision"], delivered["delivery"], \
+        delivered["total"]
     rows = []
     for month in range(1, 13):
         first, last = month_bounds(filters.year, month)
         rows.append(LeadRow(
             month=month, label=month_label(month),
-            decision=_stat(to_decision[month], filters.order_params(
+            decision=_stat_of(to_decision[month], filters.order_params(
                 decided_from=first, decided_to=last)),
-            delivery=_stat(to_delivery[month], filters.order_params(
+            delivery=_stat_of(to_delivery[month], filters.order_params(
                 delivered_from=first, delivered_to=last)),
-            total=_stat(whole[month], filters.order_params(
+            total=_stat_of(whole[month], filters.order_params(
                 delivered_from=first, delivered_to=last)),
         ))
     first, last = date(filters.year, 1, 1), date(filters.year, 12, 31)
     year_row = LeadRow(
         month=0, label=str(filters.year),
-        decision=_stat([v for vs in to_decision.values() for v in vs],
-                       filters.order_params(decided_from=first, decided_to=last)),
-        delivery=_stat([v for vs in to_delivery.values() for v in vs],
-                       filters.order_params(delivered_from=first, delivered_to=last)),
-        total=_stat([v for vs in whole.values() for v in vs],
-                    filters.order_params(delivered_from=first, delivered_to=last)),
+        decision=_stat_of(to_decision[0],
+                          filters.order_params(decided_from=first, decided_to=last)),
+        delivery=_stat_of(to_delivery[0],
+                          filters.order_params(delivered_from=first, delivered_to=last)),
+        total=_stat_of(whole[0], filters.order_params(delivered_from=first, delivered_to=last)),
     )
     result = LeadTimes(rows=rows, year=year_row)
     labels = [row.label for row in rows]
@@ -366,15 +464,17 @@ def backlog(base: QuerySet[Order], filters: Filters, today: date) -> Backlog:
     decision_ages: list[int] = []
     delivery_ages: list[int] = []
     ready = 0
+    # The days (Stockholm time) are the database's to work out: one conversion per row here
+    # cost more than the query.
     for status, submitted, decided in base.filter(
         status__in=[*WAITING_DECISION, *WAITING_DELIVERY]
-    ).values_list("status", "submitted_at", "decided_at"):
+    ).values_list("status", TruncDate("submitted_at"), TruncDate("decided_at")):
         if status in WAITING_DECISION:
             if submitted is not None:
-                decision_ages.append((today - timezone.localdate(submitted)).days)
+                decision_ages.append((today - submitted).days)
             ready += status == S.READY_FOR_DECISION
         elif decided is not None:
-            delivery_ages.append((today - timezone.localdate(decided)).days)
+            delivery_ages.append((today - decided).days)
 
     def queue(name: str, ages: list[int], states: tuple, field_name: str) -> Queue:
         buckets = []
@@ -472,10 +572,23 @@ class ProjectFigures:
     health_chart: charts.BarChart | None = None
     budget_chart: charts.PairedChart | None = None
     summary: str = ""
+    #: The projects the page shows in the budget chart and its table: the first
+    #: PROJECTS_SHOWN in the order of the portfolio, or all of them on request.
+    shown: list[Project] = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        return len(self.projects) - len(self.shown)
 
 
-def project_figures(user: User, filters: Filters, today: date) -> ProjectFigures:
-    """One query: the open projects with their latest report."""
+#: Open projects in the dashboard's budget chart and table unless all are asked for.
+PROJECTS_SHOWN = 15
+
+
+def project_figures(user: User, filters: Filters, today: date,
+                    all_projects: bool = False) -> ProjectFigures:
+    """One query: the open projects with their latest report. Every figure counts them all;
+    the budget chart and its table show the first PROJECTS_SHOWN unless `all_projects`."""
     projects = projects_visible_to(user).filter(status__in=Project.OPEN_STATUSES)
     if filters.department is not None:
         projects = projects.filter(sponsor_department=filters.department)
@@ -510,10 +623,11 @@ def project_figures(user: User, filters: Filters, today: date) -> ProjectFigures
         [(h.label, h.count, charts.fmt(h.count), h.href, f"bar-health-{h.health}")
          for h in health],
     )
+    result.shown = projects if all_projects else projects[:PROJECTS_SHOWN]
     result.budget_chart = charts.paired_chart(
         _("Budget and actuals by project (SEK)"), _("Budget"), _("Actuals"),
         [(p.name, float(p.budget or 0), float(p.actual_cost), p.get_absolute_url())
-         for p in projects],
+         for p in result.shown],
     )
     result.summary = ngettext(
         "%(count)s open project: %(red)s red, %(amber)s amber, %(green)s green, %(none)s "
@@ -657,9 +771,12 @@ class Trends:
 
 def trends(filters: Filters) -> Trends:
     """The last snapshot of each month of the year, counted with the dashboard's filters."""
-    last_of_month: dict[int, DashboardSnapshot] = {}
-    for snapshot in DashboardSnapshot.objects.filter(day__year=filters.year).order_by("day"):
-        last_of_month[snapshot.day.month] = snapshot
+    # Only the last snapshot of each month is read: the day of each is chosen in a subquery.
+    of_year = DashboardSnapshot.objects.filter(day__year=filters.year)
+    last_days = (of_year.annotate(month=TruncMonth("day")).values("month")
+                 .annotate(last=Max("day")).values("last").order_by())
+    last_of_month = {snapshot.day.month: snapshot
+                     for snapshot in of_year.filter(day__in=last_days).order_by("day")}
     department = filters.department.pk if filters.department else None
     rows = []
     for month in range(1, 13):
@@ -734,8 +851,10 @@ def order_scope(user: User, filters: Filters) -> QuerySet[Order]:
     return base
 
 
-def build(user: User, filters: Filters, today: date | None = None) -> Dashboard:
-    """Every figure of the dashboard for `user`, in a fixed number of queries."""
+def build(user: User, filters: Filters, today: date | None = None,
+          all_projects: bool = False) -> Dashboard:
+    """Every figure of the dashboard for `user`, in a fixed number of queries.
+    `all_projects`: the budget chart and table show every open project, not the first."""
     today = today or timezone.localdate()
     base = order_scope(user, filters)
     queue = backlog(base, filters, today)
@@ -745,7 +864,7 @@ def build(user: User, filters: Filters, today: date | None = None) -> Dashboard:
         lead=lead_times(base, filters),
         backlog=queue,
         board=board_figures(base, filters, queue.ready_for_decision),
-        projects=project_figures(user, filters, today),
+        projects=project_figures(user, filters, today, all_projects),
         overdue=overdue(user, base, filters, today),
         catalogue=catalogue_figures(filters, today),
         trends=trends(filters),

@@ -99,12 +99,20 @@ def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, figures.Filters
                                  department=data.get("department"), kind=data.get("kind") or "")
 
 
-def _dashboard_page(request: HttpRequest, template: str) -> HttpResponse:
+def _dashboard_page(request: HttpRequest, template: str, *, printed: bool = False,
+                    ) -> HttpResponse:
     require_whole(request)
     form, filters = _filters(request)
-    board = figures.build(request.user, filters)
+    # On screen the budget chart and its table show the first projects of the portfolio and
+    # give the rest on request; on paper, all.
+    all_projects = printed or request.GET.get("projects") == "all"
+    board = figures.build(request.user, filters, all_projects=all_projects)
+    swapped = bool(request.htmx) and all_projects and not printed
+    if swapped:
+        template = "portfolio/dashboard.html#projects"
     return render(request, template, {
-        "form": form, "d": board, "query": query_without(request, "export"),
+        "swapped": swapped,
+        "form": form, "d": board, "query": query_without(request, "export", "projects"),
         "board_link": board_access(request.user),
         "department_name": filters.department.name if filters.department else "",
         "kind_name": dict(form.fields["kind"].choices).get(filters.kind, ""),
@@ -120,7 +128,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dashboard_print(request: HttpRequest) -> HttpResponse:
     """The same figures laid out for paper: every chart with its table, A4 landscape."""
-    return _dashboard_page(request, "portfolio/dashboard_print.html")
+    return _dashboard_page(request, "portfolio/dashboard_print.html", printed=True)
 
 
 def _table(board: figures.Dashboard, table: str) -> tuple[str, list, list] | None:

@@ -92,8 +92,8 @@ def setting(department, other_department, change_manager, make_project):
 # The dashboard, for the IT chief: 4 auth queries, then
 #   5. orders waiting now: state, submitted, decided              (backlog)
 #   6. orders by department and state, created in the year         (one GROUP BY)
-#   7. decided in the year: submitted, decided                     (lead times)
-#   8. delivered in the year: submitted, decided, delivered        (lead times)
+#   7. decided in the year, by month and for the year              (lead times; on
+#   8. delivered in the year, by month and for the year             PostgreSQL summarised)
 #   9. the next meeting of the board, with its number of items
 #  10. the order ids on its agenda
 #  11. the ten orders ready for decision, with their departments
@@ -104,7 +104,7 @@ def setting(department, other_department, change_manager, make_project):
 #  16–17. managed systems and their plans of the year              (servicecatalog.plans)
 #  18–19. contracts and licences due                               (servicecatalog.contracts)
 #  20. licences in use                                             (one SUM)
-#  21. the year's snapshots
+#  21. the last snapshot of each month of the year
 #  22. departments where the user is a member   (the layout's "New order" link)
 #  23. departments the user coordinates
 #  24. the departments for the filter's choices

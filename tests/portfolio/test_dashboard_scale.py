@@ -1,0 +1,110 @@
+"""The IT chief's dashboard when the portfolio is large: the budget chart and its table show
+the first projects of the portfolio and give the rest on request (the whole page without
+script, the table alone with htmx), every figure still counts them all; the trends read the
+last snapshot of each month."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from orders.models import Order
+from portfolio import dashboard
+from portfolio.models import DashboardSnapshot
+
+pytestmark = pytest.mark.django_db
+URL = reverse("portfolio:dashboard")
+
+
+@pytest.fixture
+def three_projects(make_project, monkeypatch):
+    monkeypatch.setattr(dashboard, "PROJECTS_SHOWN", 2)
+    for name in ("Ett", "Två", "Tre"):
+        make_project(name, budget=Decimal("100000"))
+
+
+def test_the_budget_table_shows_the_first_projects_and_counts_them_all(client, three_projects,
+                                                                       it_chief):
+    client.force_login(it_chief)
+    response = client.get(URL + "?year=2026")
+    figures = response.context["d"].projects
+    assert [p.name for p in figures.shown] == ["Ett", "Två"]
+    assert (len(figures.projects), figures.more, figures.budget) == (3, 1, Decimal("300000"))
+    assert [bar.label for bar in figures.budget_chart.bars] == ["Ett", "Två"]
+    content = response.content.decode()
+    assert 'href="?year=2026&amp;projects=all#h-projects"' in content
+    assert ">Tre</a>" not in content
+
+
+def test_the_other_projects_are_shown_on_request(client, three_projects, it_chief):
+    client.force_login(it_chief)
+    page = client.get(URL + "?year=2026&projects=all")
+    assert [p.name for p in page.context["d"].projects.shown] == ["Ett", "Två", "Tre"]
+    assert "projects=all" not in page.context["query"]
+    assert ">Tre</a>" in page.content.decode()
+
+    table = client.get(URL + "?year=2026&projects=all", headers={"HX-Request": "true"})
+    content = table.content.decode()
+    assert content.lstrip().startswith('<div class="table-wrap" id="dashboard-projects"')
+    assert "autofocus" in content and ">Tre</a>" in content
+    assert "<h1" not in content
+
+
+def test_the_print_view_shows_every_project(client, three_projects, it_chief):
+    client.force_login(it_chief)
+    response = client.get(reverse("portfolio:dashboard_print"))
+    assert len(response.context["d"].projects.shown) == 3
+    assert "projects=all" not in response.content.decode()
+
+
+def test_the_projects_on_request_are_for_those_who_see_the_whole_portfolio(
+    client, three_projects, orderer
+):
+    client.force_login(orderer)
+    assert client.get(URL + "?projects=all",
+                      headers={"HX-Request": "true"}).status_code == 404
+    client.logout()
+    assert client.get(URL + "?projects=all").status_code == 302
+
+
+def test_the_trends_read_the_last_snapshot_of_each_month(it_chief):
+    for day, waiting in ((date(2026, 3, 2), 7), (date(2026, 3, 31), 5), (date(2026, 4, 15), 9),
+                         (date(2025, 12, 31), 1)):
+        DashboardSnapshot.objects.create(day=day, data={"orders": [
+            [1, "change", Order.Status.SUBMITTED, waiting]]})
+    rows = dashboard.trends(dashboard.Filters(year=2026)).rows
+    taken = [(row.label, row.day, row.waiting_decision) for row in rows if row.day]
+    assert taken == [("Mar", date(2026, 3, 31), 5), ("Apr", date(2026, 4, 15), 9)]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_database_works_out_the_same_lead_times(department, it_chief):
+    """PostgreSQL's percentile_cont gives what the percentile here gives (SQLite's way)."""
+    from .conftest import at, timed_order
+
+    for i in range(9):
+        submitted = at(2026, 1 + i, 3, 9 + i)
+        decided = at(2026, 2 + i % 3, 28, 23, 30)  # late evening: next month in UTC
+        timed_order(department, Order.Status.CLOSED, submitted_at=submitted,
+                    decided_at=decided, delivered_at=at(2026, 5 + i % 4, 1 + i, 8),
+                    closed_at=at(2026, 12, 1))
+    timed_order(department, Order.Status.DELIVERED, decided_at=at(2026, 3, 1),
+                delivered_at=at(2026, 6, 1))  # no submitted: out of the submitted → delivered
+    base = dashboard.order_scope(it_chief, dashboard.Filters(year=2026))
+    for moment, periods in (("decided_at", {"decision": ("decided_at", "submitted_at")}),
+                            ("delivered_at", {"delivery": ("delivered_at", "decided_at"),
+                                              "total": ("delivered_at", "submitted_at")})):
+        orders = base.filter(**{f"{moment}__year": 2026})
+        in_database = dashboard._lead_in_database(orders, moment, periods)
+        in_python = dashboard._lead_in_python(orders, moment, periods)
+        for name in periods:
+            months = {m for m, lead in in_python[name].items() if lead.count}
+            assert {m for m, lead in in_database[name].items() if lead.count} == months
+            for month in months:
+                db, py = in_database[name][month], in_python[name][month]
+                assert db.count == py.count
+                assert db.median == pytest.approx(py.median)
+                assert db.p90 == pytest.approx(py.p90)
