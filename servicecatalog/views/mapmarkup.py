@@ -13,6 +13,7 @@ person's name has no history to version it by.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -35,11 +36,13 @@ if TYPE_CHECKING:
 #: Changed whenever the markup below changes, so a cache shared across a deploy never serves
 #: the former markup.
 MARKUP_FORMAT = 1
-#: A bound on how long an entry lives, beside the version in its key (translations change
-#: with a deploy, not with a write).
-CACHE_SECONDS = 24 * 60 * 60
+#: A bound on how long an entry lives, beside the version in its key: translations change
+#: with a deploy and not with a write, and the maps of former versions are not kept long.
+CACHE_SECONDS = 60 * 60
 
 DASH = "–"
+
+logger = logging.getLogger(__name__)
 
 
 def _n(value: float, decimals: int = 1) -> str:
@@ -250,10 +253,19 @@ def cached[T](version: str, what: str, make: Callable[[], T]) -> T:
     """
     key = ":".join(("systemmap", str(MARKUP_FORMAT), get_language() or "",
                     get_script_prefix(), version, what))
-    value = cache.get(key)
+    # The cache only spares work: when it is away (Redis down), the map is drawn as if it
+    # had never been drawn, and the page is served.
+    try:
+        value = cache.get(key)
+    except Exception:
+        logger.warning("Cache unreachable (%s); drawing the system map without it", cache)
+        return make()
     if value is None:
         value = make()
-        cache.set(key, value, CACHE_SECONDS)
+        try:
+            cache.set(key, value, CACHE_SECONDS)
+        except Exception:
+            logger.warning("Cache unreachable (%s); the system map is not kept", cache)
     return value
 
 

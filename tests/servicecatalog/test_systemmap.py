@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from servicecatalog import forms, selectors, services
 from servicecatalog.models import Integration, Service
+from servicecatalog.views import mapmarkup
 from servicecatalog.views.systemmap import circle_map, neighbourhood_map
 
 from .catalogue_data import make_integration, make_service
@@ -296,6 +297,20 @@ def test_edit_links_are_the_readers_own_though_the_map_is_kept_for_all(
     assert edit_links(client.get(MAP)) == {
         str(i.pk) for i in links if manages.pk in {i.source_id, i.target_id}}
     assert client.get(MAP).context["can_add"]
+
+
+def test_the_map_is_drawn_when_the_cache_is_away(client, outsider, links, monkeypatch):
+    class Away:
+        def get(self, *args, **kwargs):
+            raise ConnectionError("Redis is away")
+
+        set = get
+
+    monkeypatch.setattr(mapmarkup, "cache", Away())
+    client.force_login(outsider)
+    response = client.get(MAP)
+    assert response.status_code == 200
+    assert table_data(response) == {i.data for i in links}
 
 
 def test_the_filter_offers_the_same_lists_from_the_cache_as_from_the_database(systems):
