@@ -235,17 +235,17 @@ class Order(models.Model):
             ),
         ]
 
-    @property
-    def status_label(self) -> str:
-        """The state's name, as get_status_display() gives it but without building a dict of
-        every choice (and translating every label) on each call: lists show it on every row."""
-        return str(self.Status(self.status).label)
-
     def __str__(self) -> str:
         return f"{self.reference or _('Draft')}: {self.title}"
 
     def get_absolute_url(self) -> str:
         return reverse("orders:detail", args=[self.pk])
+
+    @property
+    def status_label(self) -> str:
+        """The state's name, as get_status_display() gives it but without building a dict of
+        every choice (and translating every label) on each call: lists show it on every row."""
+        return str(self.Status(self.status).label)
 
     @property
     def lifecycle_cost(self) -> Decimal | None:

@@ -111,8 +111,19 @@ def _in_period(
     return queryset
 
 
-def order_detail(user: User, pk: int) -> Order:
-    """One order `user` may see; any other is Order.DoesNotExist (a 404, as if missing)."""
+def order_detail(user: User, pk: int, *, recent_comments: int | None = None) -> Order:
+    """One order `user` may see; any other is Order.DoesNotExist (a 404, as if missing).
+
+    With `recent_comments`, the comments loaded are the supplement rounds and only the latest
+    `recent_comments` + 1 plain comments: what the page's recent history can show.
+    """
+    comments = Comment.objects.select_related("author")
+    if recent_comments is not None:
+        latest = (
+            Comment.objects.filter(order_id=pk, kind=Comment.Kind.COMMENT)
+            .order_by("-created_at", "-pk").values("pk")[: recent_comments + 1]
+        )
+        comments = comments.filter(~Q(kind=Comment.Kind.COMMENT) | Q(pk__in=latest))
     return (
         orders_visible_to(user)
         .select_related(
@@ -122,7 +133,7 @@ def order_detail(user: User, pk: int) -> Order:
         .prefetch_related(
             "priority_model__factors", "options", "attachments",
             # One query for the timeline and the supplement call-out alike.
-            Prefetch("comments", queryset=Comment.objects.select_related("author")),
+            Prefetch("comments", queryset=comments),
         )
         .get(pk=pk)
     )
@@ -189,29 +200,71 @@ def _known_names(order: Order, events, comments, records) -> dict[tuple[Any, Any
     }
 
 
-def order_timeline(order: Order) -> list[TimelineEntry]:
+#: Entries of an order's history shown at first; the rest on request ("Show the whole history").
+TIMELINE_RECENT = 30
+
+
+@dataclass
+class Timeline:
+    """An order's history, oldest first: all of it, or its most recent entries."""
+
+    entries: list[TimelineEntry]
+    complete: bool  # False: older entries exist and are shown on request
+
+
+def order_timeline(order: Order, *, recent: int | None = TIMELINE_RECENT) -> Timeline:
     """Transitions, comments and field changes of an order as one list, oldest first.
+
+    With `recent`, only the most recent entries: the latest `recent` transitions, history
+    records (one more, to tell what the oldest of them changed) and comments hold every one
+    of them, so an order with a long history costs the page what a short one does.
 
     A fixed number of queries whatever the length of the history: events, comments and
     history records once each, and the names behind changed foreign keys that are not
     already on the page (see `_known_names`) in one query per related model.
     """
+    complete = True
+    cutoff = None  # with sources cut short: entries before this may be missing, so not shown
+    event_rows = order.events.select_related("actor")
+    record_rows = order.history.select_related("history_user")
+    if recent is None:
+        event_rows = list(event_rows.order_by("at", "pk"))
+        records = list(record_rows.order_by("history_date"))
+    else:
+        event_rows = list(event_rows.order_by("-at", "-pk")[: recent + 1])
+        if len(event_rows) > recent:
+            complete = False
+            event_rows = event_rows[:recent]
+            cutoff = event_rows[-1].at
+        event_rows.reverse()
+        records = list(record_rows.order_by("-history_date")[: recent + 2])
+        if len(records) > recent + 1:
+            complete = False
+            records = records[: recent + 1]
+            # The oldest record is only what the next one is compared with.
+            cutoff = max(filter(None, (cutoff, records[-2].history_date)))
+        records.reverse()
     events = [
         TimelineEntry(at=e.at, kind="event", actor=e.actor, event=e, text=e.reason)
-        for e in order.events.select_related("actor")
+        for e in event_rows
     ]
     entries: list[TimelineEntry] = list(events)
     if "comments" in getattr(order, "_prefetched_objects_cache", {}):
         comments = order.comments.all()  # prefetched with their authors by order_detail
     else:
         comments = order.comments.select_related("author")
-    for comment in comments:
-        if comment.kind != comment.Kind.COMMENT:
-            continue  # supplement requests and answers are told by their transition
+    # Supplement requests and answers are told by their transition.
+    plain = sorted((c for c in comments if c.kind == c.Kind.COMMENT),
+                   key=lambda c: (c.created_at, c.pk))
+    if recent is not None and len(plain) > recent:
+        # Only the latest are needed (and order_detail may have loaded no more).
+        complete = False
+        plain = plain[-recent:]
+        cutoff = max(filter(None, (cutoff, plain[0].created_at)))
+    for comment in plain:
         entries.append(TimelineEntry(at=comment.created_at, kind="comment", actor=comment.author,
                                      text=comment.body, comment=comment))
-    records = list(order.history.select_related("history_user").order_by("history_date"))
-    if records:
+    if records and complete:
         first = records[0]
         entries.append(TimelineEntry(at=first.history_date, kind="created",
                                      actor=first.history_user))
@@ -263,7 +316,12 @@ def order_timeline(order: Order) -> list[TimelineEntry]:
                                          actor=record.history_user, changes=shown,
                                          text=record.history_change_reason or ""))
     entries.sort(key=lambda entry: entry.at)
-    return entries
+    if cutoff is not None:
+        entries = [entry for entry in entries if entry.at >= cutoff]
+    if recent is not None and len(entries) > recent:
+        complete = False
+        entries = entries[-recent:]
+    return Timeline(entries=entries, complete=complete)
 
 
 QUEUE_COLUMNS = ("submitted", "awaiting_supplement", "ready_for_decision", "ageing")

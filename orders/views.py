@@ -44,9 +44,9 @@ def _own_departments(user: User):
     return Department.objects.filter(pk__in=ids, is_active=True)
 
 
-def _get_order(request: HttpRequest, pk: int) -> Order:
+def _get_order(request: HttpRequest, pk: int, **options) -> Order:
     try:
-        return selectors.order_detail(request.user, pk)
+        return selectors.order_detail(request.user, pk, **options)
     except Order.DoesNotExist as exc:
         raise Http404(_("No such order.")) from exc
 
@@ -289,7 +289,7 @@ def _detail(request: HttpRequest, order: Order, *, bound: dict | None = None, st
     context = {
         "order": order,
         "actions": actions,
-        "timeline": selectors.order_timeline(order),
+        "timeline": selectors.order_timeline(order, recent=_recent(request)),
         "supplement_requests": [c for c in order.comments.all()
                                 if c.kind == c.Kind.SUPPLEMENT_REQUEST],
         "breakdown": services.priority_breakdown(order),
@@ -313,9 +313,15 @@ def _detail(request: HttpRequest, order: Order, *, bound: dict | None = None, st
     return render(request, "orders/order_detail.html", context, status=status)
 
 
+def _recent(request: HttpRequest) -> int | None:
+    """How much of an order's history the page shows: the most recent entries, or all of it
+    when asked for (?historik=alla)."""
+    return None if request.GET.get("historik") == "alla" else selectors.TIMELINE_RECENT
+
+
 @require_GET
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, _get_order(request, pk))
+    return _detail(request, _get_order(request, pk, recent_comments=_recent(request)))
 
 
 @require_POST

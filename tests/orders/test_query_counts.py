@@ -32,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from guardian.shortcuts import assign_perm
 
-from orders import services
+from orders import selectors, services
 from orders.models import Order
 from servicecatalog.models import Service
 from tests import factories
@@ -371,10 +371,15 @@ def test_order_page_query_count_does_not_grow_with_history(
     add_rows(order, orderer=orderer, coordinator=coordinator, count=30)
     response, long = measure(client, order.get_absolute_url())
     content = response.content.decode()
-    assert content.count('class="timeline-comment"') == 60
+    # The page shows the most recent entries of the history, the rest on request.
+    assert content.count('<li class="timeline-') == selectors.TIMELINE_RECENT
     assert content.count("Alternativ ") >= 30
     assert order.history.count() > 40
     assert len(long) == len(bare) == HANDLER_DETAIL
+    # The whole history costs the same queries.
+    response, whole = measure(client, order.get_absolute_url() + "?historik=alla")
+    assert response.content.decode().count('class="timeline-comment"') == 60
+    assert len(whole) == HANDLER_DETAIL
 
 
 # The orderer's view of the same order: 2 auth queries, then
@@ -442,7 +447,8 @@ def test_order_page_with_every_kind_of_change_stays_within_its_budget(
     services.order_deliver(order_id=order.pk, actor=provider_user)
     client.force_login(coordinator)
     response, ctx = measure(client, order.get_absolute_url())
-    changed = {label for e in response.context["timeline"] for label, _old, _new in e.changes}
+    changed = {label for e in response.context["timeline"].entries
+               for label, _old, _new in e.changes}
     with translation.override("sv"):
         foreign_keys = {str(Order._meta.get_field(name).verbose_name)
                         for name in ("service", "handler", "priority_model", "provider")}

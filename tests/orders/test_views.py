@@ -817,7 +817,7 @@ def test_order_page_shows_the_order_its_pre_study_and_the_orderers_actions(
     assert page.has_id("action-withdraw")
     assert not page.has_id("action-take_on")
     assert not page.has_id("id_assign_handler")
-    assert [e.kind for e in response.context["timeline"]] == ["created", "event"]
+    assert [e.kind for e in response.context["timeline"].entries] == ["created", "event"]
 
 
 def test_order_page_shows_the_ordering_function_its_actions(client, make_order, coordinator):
