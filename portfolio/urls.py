@@ -10,6 +10,7 @@ urlpatterns = [
     # The one ranked portfolio and the record of its changes.
     path("", ranking.ranking, name="ranking"),
     path("rangordning/lagg-till/", ranking.order_add, name="order_add"),
+    path("rangordning/<int:entry_pk>/", ranking.entry_tools, name="entry_tools"),
     path("rangordning/<int:entry_pk>/flytta/", ranking.entry_move, name="entry_move"),
     path("rangordning/<int:entry_pk>/ta-bort/", ranking.entry_remove, name="entry_remove"),
     path("rangordning/historik/", ranking.rank_history, name="rank_history"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -52,40 +53,87 @@ def entry_rows(entries: list[PortfolioEntry]) -> list[list]:
     return rows
 
 
+def _tools(entry: PortfolioEntry, bound: dict | None = None) -> dict:
+    """The move and remove forms of one entry: bound ones after a refused change, otherwise
+    new ones with the new place focused (the person has just asked to change this entry)."""
+    bound = bound or {}
+    move = bound.get(("move", entry.pk))
+    if move is None:
+        move = MoveForm(initial={"to_rank": entry.rank, "expected_rank": entry.rank},
+                        prefix=f"move-{entry.pk}")
+        if not bound:
+            move.fields["to_rank"].widget.attrs["autofocus"] = True
+    return {
+        "move": move,
+        "remove": bound.get(("remove", entry.pk)) or RemoveForm(prefix=f"remove-{entry.pk}"),
+    }
+
+
+def _open_entry(request: HttpRequest, bound: dict) -> int | None:
+    """The entry whose tools are open: the one of a refused change, or the one asked for."""
+    if bound:
+        return next(iter(bound))[1]
+    try:
+        return int(request.GET.get("change", ""))
+    except ValueError:
+        return None
+
+
 def _page(request: HttpRequest, *, bound: dict | None = None, add_form=None, status=200):
+    """The ranked portfolio. For the change manager each entry has a link to its move and
+    remove forms, which are made for that one entry on request (htmx, or this page with
+    `?change=<id>`): 250 entries' forms on every view cost half a second."""
     user = request.user
     entries = selectors.ranked_entries(user)
     can_manage = perms.can_manage_portfolio(user)
     bound = bound or {}
-    rows = []
-    for entry in entries:
-        forms = None
-        if can_manage:
-            forms = {
-                "move": bound.get(("move", entry.pk)) or MoveForm(
-                    initial={"to_rank": entry.rank, "expected_rank": entry.rank},
-                    prefix=f"move-{entry.pk}"),
-                "remove": bound.get(("remove", entry.pk)) or RemoveForm(
-                    prefix=f"remove-{entry.pk}"),
-                "open": ("move", entry.pk) in bound or ("remove", entry.pk) in bound,
-            }
-        rows.append({"entry": entry, "forms": forms})
+    open_pk = _open_entry(request, bound) if can_manage else None
+    rows = [{"entry": entry, "forms": _tools(entry, bound) if entry.pk == open_pk else None}
+            for entry in entries]
     context = {
         "rows": rows,
         "can_manage": can_manage,
         "sees_whole": perms.sees_whole_portfolio(user),
-        "query": query_without(request, "export"),
+        "query": query_without(request, "export", "change", "awaiting"),
+        # The address of an entry's forms is this and its id (one reverse, not one a row).
+        "tools_prefix": reverse("portfolio:entry_tools", args=[1]).removesuffix("1/"),
     }
     if can_manage:
         candidates = selectors.rankable_orders()
         context.update({
             "add_form": add_form or AddOrderForm(orders=candidates),
             "has_candidates": add_form is not None or candidates.exists(),
-            "awaiting": list(selectors.orders_awaiting_project()),
+            **_awaiting(request),
             "threshold": services.large_order_threshold(),
             "history": list(selectors.rank_history(limit=5)),
         })
     return render(request, "portfolio/ranking.html", context, status=status)
+
+
+#: Approved project orders without a project listed unless all are asked for.
+AWAITING_SHOWN = 10
+
+
+def _awaiting(request: HttpRequest) -> dict:
+    """Approved project orders without a project, those waiting longest first: the first
+    AWAITING_SHOWN, or all with `?awaiting=all`; one query, which also counts them all."""
+    every = request.GET.get("awaiting") == "all"
+    orders = selectors.orders_awaiting_project().annotate(total=Window(Count("pk")))
+    awaiting = list(orders if every else orders[:AWAITING_SHOWN])
+    total = awaiting[0].total if awaiting else 0
+    return {"awaiting": awaiting, "awaiting_total": total,
+            "awaiting_more": total - len(awaiting)}
+
+
+@require_GET
+def entry_tools(request: HttpRequest, entry_pk: int) -> HttpResponse:
+    """One entry's move and remove forms, for its row of the ranked portfolio (htmx); without
+    script the link leads to the page with them open."""
+    entry = _entry(request, entry_pk)
+    row = {"entry": entry, "forms": _tools(entry)}
+    if not request.htmx:
+        return redirect(reverse("portfolio:ranking") + f"?change={entry.pk}#post-{entry.pk}")
+    return render(request, "portfolio/ranking.html#tools", {"row": row})
 
 
 @require_GET

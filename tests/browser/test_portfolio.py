@@ -1,5 +1,5 @@
 """The IT chief's dashboard and the year's timeline in the browser, checked by axe-core; and the
-change manager's ranked portfolio with its move form open."""
+change manager's ranked portfolio with an entry's move form opened."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -92,13 +92,20 @@ def test_the_dashboard_and_the_timeline_have_no_accessibility_violations(page):
     assert_accessible(page)
     assert page.locator(".gantt-today").count() == 1
     assert "E-arkiv" in page.locator("#h-timeline-table + .table-wrap").inner_text()
+    # A count by department and quarter leads to the timeline of that quarter.
+    page.locator("#h-timeline-departments ~ .table-wrap a").first.click()
+    page.wait_for_selector(".gantt")
+    assert_accessible(page)
 
 
 def test_the_ranked_portfolio_with_its_move_form_open_has_no_violations(page):
     _portfolio()
     _log_in(page, "andringsansvarig")
     page.goto(page.base_url + "/portfolj/")
-    page.locator("details.rank-tools summary").first.click()
+    # The forms of an entry come into its row on request, with the new place focused.
+    page.locator("a.rank-open").first.click()
+    page.wait_for_selector("details.rank-tools[open] input[name$='-to_rank']")
+    assert page.evaluate("document.activeElement.name").endswith("-to_rank")
     assert_accessible(page)
     page.goto(page.base_url + "/portfolj/projekt/")
     assert_accessible(page)

@@ -1,0 +1,121 @@
+"""The change manager's ranked portfolio when it is long: each entry's move and remove forms
+are made on request (htmx into the row, or the page with that row open), a refused change
+shows its own row's forms with the errors, and the approved project orders without a
+project are listed those waiting longest first, the rest on request."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from orders.models import Order
+from portfolio.models import PortfolioEntry
+from portfolio.views import ranking
+
+pytestmark = pytest.mark.django_db
+URL = reverse("portfolio:ranking")
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def entries(make_project):
+    for name in ("Ett", "Två", "Tre"):
+        make_project(name)
+    return list(PortfolioEntry.objects.order_by("rank"))
+
+
+def tools(entry) -> str:
+    return reverse("portfolio:entry_tools", args=[entry.pk])
+
+
+def test_the_page_has_a_link_to_each_entrys_forms_and_no_forms(client, entries,
+                                                               change_manager):
+    client.force_login(change_manager)
+    response = client.get(URL)
+    assert [row["forms"] for row in response.context["rows"]] == [None, None, None]
+    content = response.content.decode()
+    second = entries[1]
+    assert (f'href="?change={second.pk}#post-{second.pk}" hx-get="{tools(second)}"'
+            in content)
+    # The link says which entry it is about.
+    assert '<span class="visually-hidden">: Två</span></a>' in content
+    assert f'name="move-{second.pk}-to_rank"' not in content
+
+
+def test_the_forms_of_one_entry_come_into_its_row(client, entries, change_manager):
+    client.force_login(change_manager)
+    second = entries[1]
+    response = client.get(tools(second), headers=HTMX)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.lstrip().startswith('<details class="rank-tools" open>')
+    assert f'action="{reverse("portfolio:entry_move", args=[second.pk])}"' in content
+    assert f'name="move-{second.pk}-expected_rank" value="2"' in content
+    assert "autofocus" in content and "csrfmiddlewaretoken" in content
+    assert "<h1" not in content
+
+
+def test_without_script_the_page_opens_with_that_entrys_forms(client, entries,
+                                                              change_manager):
+    client.force_login(change_manager)
+    second = entries[1]
+    redirect = client.get(tools(second))
+    assert redirect.status_code == 302
+    assert redirect["Location"] == f"{URL}?change={second.pk}#post-{second.pk}"
+    page = client.get(f"{URL}?change={second.pk}")
+    forms = [row["forms"] for row in page.context["rows"]]
+    assert forms[0] is None and forms[2] is None
+    assert forms[1]["move"].initial == {"to_rank": 2, "expected_rank": 2}
+    assert "change=" not in page.context["query"]
+    assert client.get(f"{URL}?change=nej").status_code == 200
+
+
+def test_a_refused_move_shows_its_rows_forms_with_the_error(client, entries, change_manager):
+    client.force_login(change_manager)
+    third = entries[2]
+    response = client.post(reverse("portfolio:entry_move", args=[third.pk]),
+                           {f"move-{third.pk}-to_rank": 1,
+                            f"move-{third.pk}-expected_rank": 3})
+    assert response.status_code == 400
+    forms = [row["forms"] for row in response.context["rows"]]
+    assert forms[:2] == [None, None]
+    assert "reason" in forms[2]["move"].errors
+    assert "autofocus" not in response.content.decode()
+    assert PortfolioEntry.objects.get(pk=third.pk).rank == 3
+
+
+def test_an_entrys_forms_are_the_change_managers(client, entries, it_chief, orderer,
+                                                 outsider):
+    url = tools(entries[0])
+    assert client.get(url, headers=HTMX).status_code == 302  # anonymous: to log in
+    client.force_login(outsider)
+    assert client.get(url, headers=HTMX).status_code == 404
+    for person in (it_chief, orderer):
+        client.force_login(person)
+        assert client.get(url, headers=HTMX).status_code == 403
+        page = client.get(f"{URL}?change={entries[0].pk}")
+        assert all(row["forms"] is None for row in page.context["rows"])
+
+
+def test_a_missing_entrys_forms_are_a_404(client, entries, change_manager):
+    client.force_login(change_manager)
+    missing = reverse("portfolio:entry_tools", args=[entries[-1].pk + 100])
+    assert client.get(missing, headers=HTMX).status_code == 404
+
+
+def test_project_orders_without_a_project_those_waiting_longest_first(
+    client, decided_order, change_manager, monkeypatch
+):
+    monkeypatch.setattr(ranking, "AWAITING_SHOWN", 2)
+    from .conftest import at
+
+    for day, title in ((3, "Tredje"), (1, "Första"), (2, "Andra")):
+        decided_order(title=title, decided_at=at(2026, 3, day), status=Order.Status.APPROVED)
+    client.force_login(change_manager)
+    page = client.get(URL)
+    assert [o.title for o in page.context["awaiting"]] == ["Första", "Andra"]
+    assert (page.context["awaiting_total"], page.context["awaiting_more"]) == (3, 1)
+    assert 'href="?awaiting=all#h-awaiting"' in page.content.decode()
+    every = client.get(URL + "?awaiting=all")
+    assert [o.title for o in every.context["awaiting"]] == ["Första", "Andra", "Tredje"]
+    assert every.context["awaiting_more"] == 0
