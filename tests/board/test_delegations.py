@@ -278,13 +278,13 @@ def test_a_member_who_is_not_the_chair_cannot_remove_a_delegated_item(
 
 # --- query counts -----------------------------------------------------------------------------
 
-# The list of delegated decisions asked by htmx, for the chair: 4 auth queries, then
-#   5. the meeting with its chair and adjuster
-#   6. COUNT of the delegated decisions (paginator)
-#   7. the page of them with order and department
-#   8. the agenda's last position (where "Move down" stops)
-#   9–10. departments where the user is a member / coordinates (the layout's "New order")
-CHAIR_DELEGATIONS_HTMX = 8
+# The list of delegated decisions asked by htmx, for the chair: 2 for the person (the user,
+# their permissions), then
+#   3. the meeting with its chair and adjuster
+#   4. COUNT of the delegated decisions (paginator)
+#   5. the page of them with order and department
+#   6. the agenda's last position (where "Move down" stops)
+CHAIR_DELEGATIONS_HTMX = 6
 
 
 def more_delegations(meeting: Meeting, delegated_order, count: int) -> None:
