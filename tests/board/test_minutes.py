@@ -375,14 +375,15 @@ def test_an_error_applying_the_last_decision_undoes_the_ones_before(
 ):
     meeting, (approve, reject, back) = held()
     services.minutes_sign(meeting_id=meeting.pk, actor=chair)
-    real_apply = services.order_apply_board_decision
+    # Justering applies the decisions through the minutes' module.
+    real_apply = services.minutes.order_apply_board_decision
 
     def apply(*, order_id, **kwargs):
         if order_id == back.pk:
             raise OrderError("Beställningen är låst.")
         return real_apply(order_id=order_id, **kwargs)
 
-    monkeypatch.setattr(services, "order_apply_board_decision", apply)
+    monkeypatch.setattr(services.minutes, "order_apply_board_decision", apply)
 
     with pytest.raises(MinutesNotApplied) as refused:
         services.minutes_sign(meeting_id=meeting.pk, actor=coordinator)

@@ -258,14 +258,15 @@ def test_a_retried_task_sends_nothing_twice(due_now):
 def test_a_worker_dying_half_way_through_a_send_leaves_nothing_and_the_next_run_sends_it(
     due_now, monkeypatch
 ):
-    real_enqueue = services.outbox_enqueue
+    # Every reminder is logged and queued by the services' notices module.
+    real_enqueue = services.notices.outbox_enqueue
 
     def dies_after_queueing(**kwargs):
         real_enqueue(**kwargs)
         # The Reminder row and the email are written; the worker dies before the commit.
         raise SystemExit("worker lost")
 
-    monkeypatch.setattr(services, "outbox_enqueue", dies_after_queueing)
+    monkeypatch.setattr(services.notices, "outbox_enqueue", dies_after_queueing)
     with pytest.raises(SystemExit):
         board_tasks.send_due_reminders()
     assert not Reminder.objects.exists()

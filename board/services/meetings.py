@@ -1,0 +1,229 @@
+"""Meetings: planning (one at a time or as a series), changing, cancelling, the members, and
+who may open a meeting."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import holidays
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orders import permissions as order_perms
+from organisation.models import Role, User
+
+from ..calendar import STOCKHOLM
+from ..models import BoardSettings, Meeting, MeetingMember, MeetingSeries, SeriesException
+from .common import (
+    BoardError,
+    NotAllowed,
+    S,
+    WrongState,
+    _clear_signatures,
+    _lock,
+    _require_chair,
+    _require_open,
+    _save,
+)
+from .notices import _send_invitations
+
+# Roles called to every meeting unless the chair changes the list.
+MEMBER_ROLES = (
+    Role.Code.CHANGE_MANAGER,
+    Role.Code.IT_CHIEF,
+    Role.Code.DEPUTY_IT_CHIEF,
+    Role.Code.IT_COORDINATOR,
+    Role.Code.IT_ARCHITECT,
+    Role.Code.DELIVERY_MANAGER,
+    Role.Code.IT_OPERATIONS_MANAGER,
+)
+
+
+def default_members() -> list[tuple[User, Role]]:
+    """Everyone who holds a member role, each once (with their first such role)."""
+    seen: dict[int, tuple[User, Role]] = {}
+    roles = Role.objects.filter(code__in=MEMBER_ROLES).select_related("group")
+    by_code = {role.code: role for role in roles}
+    for code in MEMBER_ROLES:
+        role = by_code.get(code)
+        if role is None:
+            continue
+        for user in role.group.user_set.filter(is_active=True).order_by("pk"):
+            seen.setdefault(user.pk, (user, role))
+    return list(seen.values())
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    actor: User,
+    starts_at: datetime,
+    ends_at: datetime | None = None,
+    place: str = "",
+    video_link: str = "",
+    chair: User | None = None,
+    series: MeetingSeries | None = None,
+) -> Meeting:
+    """Plan a meeting with the default members; the chair is the change manager."""
+    if actor is not None and not order_perms.is_change_manager(actor):
+        raise NotAllowed(_("Only the change manager plans meetings of Beslutsråd IT."))
+    board = BoardSettings.load()
+    chair = chair or actor
+    ends_at = ends_at or starts_at + timedelta(minutes=board.meeting_minutes)
+    if ends_at <= starts_at:
+        raise BoardError(_("The meeting must end after it starts."), field="ends_at")
+    meeting = Meeting(
+        starts_at=starts_at, ends_at=ends_at, place=place or board.default_place,
+        video_link=video_link, chair=chair, series=series,
+    )
+    meeting._history_user = actor
+    meeting.save()
+    for user, role in default_members():
+        MeetingMember.objects.create(meeting=meeting, person=user, role=role)
+    if not meeting.members.filter(person=chair).exists():
+        MeetingMember.objects.create(
+            meeting=meeting, person=chair,
+            role=Role.objects.filter(code=Role.Code.CHANGE_MANAGER).first(),
+        )
+    return meeting
+
+
+def meeting_update(
+    *, meeting_id: int, actor: User, data: dict[str, Any], expected_version: int
+) -> Meeting:
+    """Change time or place; a sent invitation is sent again with a raised SEQUENCE."""
+    with transaction.atomic():
+        meeting = _lock(meeting_id)
+        _require_chair(meeting, actor)
+        _require_open(meeting)
+        if meeting.version != expected_version:
+            raise WrongState(_("Someone else changed the meeting meanwhile: reload the page."))
+        fields = ("starts_at", "ends_at", "place", "video_link")
+        changed = [f for f in fields if f in data and getattr(meeting, f) != data[f]]
+        old_day = timezone.localtime(meeting.starts_at).date()
+        for field in changed:
+            setattr(meeting, field, data[field])
+        if meeting.ends_at <= meeting.starts_at:
+            raise BoardError(_("The meeting must end after it starts."), field="ends_at")
+        if changed:
+            meeting.sequence += 1
+            _clear_signatures(meeting)
+            _save(meeting, actor, _("Meeting changed"))
+            if meeting.series_id and timezone.localtime(meeting.starts_at).date() != old_day:
+                # The series does not meet on the old day: it is not planned there again.
+                SeriesException.objects.get_or_create(
+                    series_id=meeting.series_id, date=old_day,
+                    defaults={"reason": _("Moved to %(day)s") % {
+                        "day": timezone.localtime(meeting.starts_at).date().isoformat()}},
+                )
+            if meeting.status == S.AGENDA_SENT:
+                _send_invitations(meeting, reason="update")
+        return meeting
+
+
+def meeting_cancel(*, meeting_id: int, actor: User, reason: str) -> Meeting:
+    """Cancel a meeting: members get a cancellation, and no reminder is sent for it."""
+    if not reason.strip():
+        raise BoardError(_("Give a reason."), field="reason")
+    with transaction.atomic():
+        meeting = _lock(meeting_id)
+        _require_chair(meeting, actor)
+        if meeting.status not in {S.PLANNED, S.AGENDA_SENT}:
+            raise WrongState(_("Only a meeting that has not been held can be cancelled."))
+        was_sent = meeting.status == S.AGENDA_SENT
+        meeting.status = S.CANCELLED
+        meeting.cancelled_reason = reason
+        meeting.sequence += 1
+        _save(meeting, actor, reason)
+        # Orders on the agenda go to the next meeting.
+        meeting.items.filter(outcome="").delete()
+        if was_sent:
+            _send_invitations(meeting, reason="cancel")
+        return meeting
+
+
+def meeting_set_members(
+    *, meeting_id: int, actor: User, members: list[tuple[User, Role | None, User | None]]
+) -> Meeting:
+    """Replace the member list: (person, role, deputy_for) for each."""
+    with transaction.atomic():
+        meeting = _lock(meeting_id)
+        _require_chair(meeting, actor)
+        _require_open(meeting)
+        keep = {person.pk for person, _role, _deputy in members}
+        meeting.members.exclude(person_id__in=keep).delete()
+        for person, role, deputy_for in members:
+            MeetingMember.objects.update_or_create(
+                meeting=meeting, person=person,
+                defaults={"role": role, "deputy_for": deputy_for},
+            )
+        # The members are part of the minutes: earlier signatures are void.
+        _clear_signatures(meeting)
+        _save(meeting, actor, _("Members changed"))
+        if meeting.status == S.AGENDA_SENT:
+            # Those added since the agenda was sent get it; the others have it already.
+            _send_invitations(meeting, reason="agenda")
+        return meeting
+
+
+def series_dates(series: MeetingSeries, until: date) -> list[date]:
+    """The dates the series meets up to `until`, without exceptions and holidays."""
+    last = min(until, series.until) if series.until else until
+    skip = set(series.exceptions.values_list("date", flat=True))
+    years = range(series.first_date.year, last.year + 1)
+    off = (
+        holidays.Sweden(years=years, categories=("public", "de_facto"), include_sundays=False)
+        if series.skip_holidays
+        else {}
+    )
+    dates = []
+    day = series.first_date
+    while day <= last:
+        if day not in skip and day not in off:
+            dates.append(day)
+        day += timedelta(weeks=series.interval_weeks)
+    return dates
+
+
+@transaction.atomic
+def series_generate(
+    *, series: MeetingSeries, until: date, since: date | None = None
+) -> list[Meeting]:
+    """Create the series' meetings from `since` (today) up to `until`; running it again
+    creates nothing more. Dates already past are not planned."""
+    since = since or timezone.localdate()
+    series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
+    if not series.is_active:
+        return []
+    existing = {
+        timezone.localtime(start).date()
+        for start in series.meetings.values_list("starts_at", flat=True)
+    }
+    created = []
+    for day in series_dates(series, until):
+        if day in existing or day < since:
+            continue
+        starts_at = datetime.combine(day, series.start_time, tzinfo=STOCKHOLM)
+        created.append(
+            meeting_create(
+                actor=None,
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(minutes=series.duration_minutes),
+                place=series.place,
+                video_link=series.video_link,
+                chair=series.chair,
+                series=series,
+            )
+        )
+    return created
+
+
+def board_visible_meetings(user: User):
+    """Meetings a person may open: the board's own and those who see every order."""
+    queryset = Meeting.objects.all()
+    if order_perms.sees_all(user):
+        return queryset
+    return queryset.filter(Q(members__person=user) | Q(chair=user)).distinct()
