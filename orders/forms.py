@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Department, Provider, User
 from servicecatalog.models import Service
+from tyreso_it.core.forms import ModelChoiceField
 
 from .models import Order, PriorityModel, SolutionOption
 from .services import PREPARATION_FIELDS, REQUEST_FIELDS
@@ -60,7 +61,7 @@ class OrderRequestForm(VersionedForm):
         self.fields["service"].empty_label = _("No catalogue service")
         self.fields["kind"].choices = [("", _("Choose a type")), *Order.Kind.choices]
         if departments is not None:
-            self.fields["department"] = forms.ModelChoiceField(
+            self.fields["department"] = ModelChoiceField(
                 label=_("Department"), queryset=departments, empty_label=None
             )
             self.order_fields(["department", *REQUEST_FIELDS])
@@ -134,7 +135,7 @@ class SupplementForm(forms.Form):
 
 
 class TakeOnForm(forms.Form):
-    handler = forms.ModelChoiceField(
+    handler = ModelChoiceField(
         label=_("Handler"), queryset=User.objects.none(), empty_label=_("Choose a handler")
     )
 
@@ -144,7 +145,7 @@ class TakeOnForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    provider = forms.ModelChoiceField(
+    provider = ModelChoiceField(
         label=_("Provider"), queryset=Provider.objects.all(), empty_label=_("Choose a provider")
     )
     planned_start = forms.DateField(label=_("Planned start"), widget=DateInput())
@@ -193,13 +194,13 @@ class OrderFilterForm(forms.Form):
         label=_("Status"), choices=Order.Status.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    department = forms.ModelChoiceField(
+    department = ModelChoiceField(
         label=_("Department"), queryset=Department.objects.none(), required=False
     )
     kind = forms.ChoiceField(
         label=_("Type"), choices=[("", _("All types")), *Order.Kind.choices], required=False
     )
-    handler = forms.ModelChoiceField(
+    handler = ModelChoiceField(
         label=_("Handler"), queryset=User.objects.none(), required=False
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)

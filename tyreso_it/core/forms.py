@@ -1,5 +1,7 @@
 """How every form field is rendered: one wrapper per field, so layouts can place them."""
 
+from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import TemplatesSetting
 
 from . import widget_html
@@ -21,3 +23,26 @@ class FormRenderer(TemplatesSetting):
             return self.get_template(name).render(option_context, request=request)
 
         return render(context["widget"], fallback).strip()
+
+
+class ListModelChoiceIterator(ModelChoiceIterator):
+    """Choices read with one plain query, kept for the form.
+
+    Django reads a model choice field's choices with `QuerySet.iterator()`, which on
+    PostgreSQL opens a server-side cursor: a declare, a fetch and a close for a list of a few
+    dozen departments or people, on every page with such a select.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    iterator = ListModelChoiceIterator
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = ListModelChoiceIterator
