@@ -123,7 +123,6 @@ def service_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def _service_context(request: HttpRequest, service: Service) -> dict:
     user = request.user
-    integrations = list(selectors.integration_list(service_id=service.pk))
     return {
         "service": service,
         "levels": list(service.levels.all()),
@@ -132,36 +131,40 @@ def _service_context(request: HttpRequest, service: Service) -> dict:
         "show_contract_values": sees_contract_values(user),
         "contract_links": url_exists("servicecatalog:contract"),
         "supplier_links": url_exists("servicecatalog:supplier"),
-        "integrations": integrations,
     }
 
 
-def _neighbourhood(user, service: Service, integrations: list) -> dict:
-    """The service's part of the system map, as a picture and a table."""
-    drawing = neighbourhood_map(service, integrations, prefix="nb") if integrations else None
-    markup = mapmarkup.build(integrations, drawing,
-                             _("The systems this one exchanges data with."))
-    return {
-        "map_svg": markup.picture(),
-        "map_table": markup.table(
-            caption=_("Integrations of this system"), table_id="nb-table",
-            owners=mapmarkup.owner_names(markup, integrations),
-            editable=markup.editable(user), next_pk=service.pk,
-        ),
-    }
+def _neighbourhood(service_pk: int) -> mapmarkup.MapMarkup:
+    """The service's part of the system map, as a picture and a table: drawn from its
+    integrations, the service itself as they name it."""
+    integrations = list(selectors.integration_list(service_id=service_pk))
+    centre = next((s for i in integrations for s in (i.source, i.target)
+                   if s.pk == service_pk), None)
+    drawing = neighbourhood_map(centre, integrations, prefix="nb") if centre else None
+    return mapmarkup.build(integrations, drawing, _("The systems this one exchanges data with."))
 
 
 @require_GET
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # The neighbourhood changes only with the catalogue: kept in the cache under its version,
+    # read first so that what is kept is never older than its key.
+    version = selectors.catalogue_version()
     service = _get_service(pk)
     user = request.user
+    markup = mapmarkup.cached(version, f"service-{service.pk}",
+                              lambda: _neighbourhood(service.pk))
     context = _service_context(request, service)
     context.update({
         "can_edit": can_edit_service(user, service),
         "can_order": service.orderable and service.lifecycle != Service.Lifecycle.RETIRED,
         "open_orders": selectors.service_open_orders(user, service),
-        **(_neighbourhood(user, service, context["integrations"])
-           if context["integrations"] else {}),
+        "markup": markup,
+        "map_svg": markup.picture(),
+        "map_table": markup.table(
+            caption=_("Integrations of this system"), table_id="nb-table",
+            owners=mapmarkup.owner_names(markup), editable=markup.editable(user),
+            next_pk=service.pk,
+        ) if markup else "",
     })
     return render(request, "servicecatalog/service_detail.html", context)
 
@@ -169,8 +172,9 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def service_print(request: HttpRequest, pk: int) -> HttpResponse:
     service = _get_service(pk)
-    return render(request, "servicecatalog/service_print.html",
-                  _service_context(request, service))
+    context = _service_context(request, service)
+    context["integrations"] = list(selectors.integration_list(service_id=service.pk))
+    return render(request, "servicecatalog/service_print.html", context)
 
 
 # --- writing a service ---------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The system map's picture and integration table as HTML, built once per catalogue version.
+"""The system map's picture and integration table as HTML, kept until the catalogue changes.
 
 The whole map draws every system and states every integration (300 systems and 470
 integrations in a larger municipality): written out by the template engine that took about
@@ -6,10 +6,10 @@ integrations in a larger municipality): written out by the template engine that 
 an integration or a department. So the markup is built here, in Python with every value
 escaped, and kept in Django's cache under a key that holds the catalogue's version
 (`selectors.catalogue_version`): the next write gives a new key, so a change shows at once, in
-every process. What differs between readers is not cached: who may edit which integration
-(the edit links), and the integrations' owners' names, read on every request because a
-person's name has no history to version it by.
-"""
+every process. A service's page keeps its neighbourhood the same way. What differs between
+readers is not cached: who may edit which integration (the edit links), and the
+integrations' owners' names, read on every request because a person's name has no history
+to version it by."""
 
 from __future__ import annotations
 
@@ -269,12 +269,9 @@ def cached[T](version: str, what: str, make: Callable[[], T]) -> T:
     return value
 
 
-def owner_names(markup: MapMarkup, integrations: list[Integration] | None = None
-                ) -> dict[int, str]:
-    """The owners' names as the table shows them, escaped: from `integrations` when they
-    were loaded with their owners for this request, otherwise read afresh (one query)."""
-    if integrations is not None:
-        return {i.owner_id: escape(str(i.owner)) for i in integrations if i.owner_id}
+def owner_names(markup: MapMarkup) -> dict[int, str]:
+    """The owners' names as the table shows them, escaped: read afresh (one query, none when
+    no integration has an owner)."""
     ids = {pk for pk in markup.owner_ids if pk is not None}
     if not ids:
         return {}

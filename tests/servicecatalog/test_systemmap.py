@@ -333,6 +333,28 @@ def test_service_page_shows_its_neighbourhood(client, outsider, links, systems):
     assert 'id="nb-table"' in page
 
 
+def test_the_service_page_shows_a_change_to_its_integrations_at_once(
+    client, coordinator, outsider, links, systems
+):
+    page = systems["Katalogtjänst"].get_absolute_url()
+    client.force_login(coordinator)
+    assert edit_links(client.get(page)) == {
+        str(i.pk) for i in links if systems["Katalogtjänst"].pk in {i.source_id, i.target_id}}
+    client.force_login(outsider)  # the drawn neighbourhood is kept, the links are not
+    assert edit_links(client.get(page)) == set()
+    assert table_data(client.get(page), "nb-table") == {"Kostnadsställen", "Inloggning"}
+    services.integration_create(actor=coordinator, data={
+        "source": systems["Katalogtjänst"], "target": systems["Schemaläggning"],
+        "data": "Konton"})
+    renamed = systems["Ekonomisystem"]
+    services.service_update(actor=coordinator, service_id=renamed.pk,
+                            data={"name": "Ekonomi och lön"},
+                            expected_version=selectors.service_version(renamed.pk))
+    response = client.get(page)
+    assert table_data(response, "nb-table") == {"Kostnadsställen", "Inloggning", "Konton"}
+    assert "Ekonomi och lön" in drawn_systems(response)
+
+
 def test_export_of_the_integrations(client, outsider, systems):
     make_integration(systems["Elevregister"], systems["Lärplattform"],
                      data="=cmd|' /C calc'!A0", method="-REST")
