@@ -122,15 +122,33 @@ def project_history(project: Project) -> list:
     return list(project.history.select_related("history_user").order_by("-history_date")[:20])
 
 
-def ranked_entries(user: User) -> list[PortfolioEntry]:
+#: What a row of the ranked portfolio's page shows (the export and the report read more).
+RANKING_ROW_FIELDS = (
+    "rank", "project", "order",
+    "project__name", "project__phase", "project__status", "project__budget",
+    "project__planned_end", "project__sponsor_department__short_name",
+    "project__latest_report__schedule", "project__latest_report__cost",
+    "project__latest_report__scope",
+    "order__reference", "order__title", "order__status", "order__estimated_cost",
+    "order__planned_end", "order__department__short_name",
+)
+
+
+def ranked_entries(user: User, *, row_fields_only: bool = False) -> list[PortfolioEntry]:
     """The ranked portfolio as far as `user` may see it, with what each row shows.
 
     Ranks are the portfolio's own: someone who sees part of it sees gaps, not a renumbering.
+    `row_fields_only`: only the columns the page's rows show, not the orders' and reports'
+    texts (a tenth of the data for 250 entries).
     """
     entries = PortfolioEntry.objects.select_related(
-        "project", "project__sponsor_department", "project__manager", "project__latest_report",
+        "project", "project__sponsor_department", "project__latest_report",
         "order", "order__department",
     ).order_by("rank", "pk")
+    if row_fields_only:
+        entries = entries.only(*RANKING_ROW_FIELDS)
+    else:
+        entries = entries.select_related("project__manager")
     visible = Q(project__in=projects_visible_to(user).values("pk")) | Q(
         order__in=orders_visible_to(user).values("pk")
     )

@@ -84,7 +84,7 @@ def _page(request: HttpRequest, *, bound: dict | None = None, add_form=None, sta
     remove forms, which are made for that one entry on request (htmx, or this page with
     `?change=<id>`): 250 entries' forms on every view cost half a second."""
     user = request.user
-    entries = selectors.ranked_entries(user)
+    entries = selectors.ranked_entries(user, row_fields_only=True)
     can_manage = perms.can_manage_portfolio(user)
     bound = bound or {}
     open_pk = _open_entry(request, bound) if can_manage else None
