@@ -119,3 +119,24 @@ def test_project_orders_without_a_project_those_waiting_longest_first(
     every = client.get(URL + "?awaiting=all")
     assert [o.title for o in every.context["awaiting"]] == ["Första", "Andra", "Tredje"]
     assert every.context["awaiting_more"] == 0
+
+
+def test_a_ranked_change_order_shows_its_reference_state_and_estimate(
+    client, entries, decided_order, change_manager, orderer
+):
+    from decimal import Decimal
+
+    from portfolio import services
+
+    order = decided_order(kind=Order.Kind.CHANGE, estimated_cost=Decimal("300000"),
+                          title="Ny e-tjänst")
+    services.portfolio_add_order(actor=change_manager, order=order, reason="Stor.")
+    client.force_login(orderer)
+    content = client.get(URL).content.decode()
+    row = content[content.index(f'<tr id="post-{order.portfolio_entry.pk}">'):]
+    row = row[:row.index("</tr>")]
+    assert f'<a href="{order.get_absolute_url()}">{order.reference} Ny e-tjänst</a>' in row
+    assert '<span class="tag tag-order">' in row
+    assert f'<span class="status status-{order.status}">' in row
+    assert "300\u00a0000\u00a0kr" in row or "300 000\u00a0kr" in row
+    assert "rank-open" not in row  # the orderer changes nothing
