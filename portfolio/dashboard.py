@@ -34,18 +34,21 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
+    Case,
     Count,
     DurationField,
     ExpressionWrapper,
     F,
     FloatField,
     Func,
+    IntegerField,
     Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
+    When,
 )
 from django.db.models.functions import ExtractMonth, TruncDate, TruncMonth
 from django.urls import reverse
@@ -283,59 +286,97 @@ class _Lead:
     p90: float | None = None
 
 
-def _lead_in_database(orders: QuerySet[Order], moment: str,
-                      periods: dict[str, tuple[str, str]],
+@dataclass
+class _LeadGroup:
+    """Orders counted by the month of `moment`, those matching `where`; for each of `periods`
+    (name: (end, start)) the days from start to end (a row where either is not set is left
+    out of that period)."""
+
+    moment: str
+    where: Q
+    periods: dict[str, tuple[str, str]]
+
+
+def _lead_columns(groups: list[_LeadGroup], days) -> dict:
+    """Each group's month and each period's days, set only on the rows of that group."""
+    columns = {}
+    for i, group in enumerate(groups):
+        columns[f"lead_m{i}"] = Case(When(group.where, then=ExtractMonth(group.moment)),
+                                     default=None, output_field=IntegerField())
+        for name, (end, start) in group.periods.items():
+            expression = days(end, start)
+            columns[f"lead_{name}"] = Case(When(group.where, then=expression), default=None,
+                                           output_field=expression.output_field)
+    return columns
+
+
+def _lead_in_database(orders: QuerySet[Order], groups: list[_LeadGroup],
                       ) -> dict[str, dict[int, _Lead]]:
-    """One query on PostgreSQL: for each of `periods` (name: (end, start); a row where either
-    is not set is left out of that period's figures), the count, median and 90th percentile
-    of its days by the month of `moment` (Stockholm time) and, as month 0, for the year.
+    """One query on PostgreSQL: each period's count, median and 90th percentile by its
+    group's month and, as month 0, for the year.
 
     The orders (with the permission filter) are the ORM's query; the summary around it is
-    grouped by ROLLUP, which gives the months and the year from one reading of the rows."""
-    names = list(periods)
-    rows = orders.annotate(
-        lead_month=ExtractMonth(moment),
-        **{f"lead_{name}": _DaysBetween(end, start) for name, (end, start) in periods.items()},
-    ).values_list("lead_month", *(f"lead_{name}" for name in names)).order_by()
+    grouped by GROUPING SETS, which gives every group's months and the year from one
+    reading of the rows."""
+    columns = _lead_columns(groups, _DaysBetween)
+    names = [name for group in groups for name in group.periods]
+    rows = orders.annotate(**columns).values_list(*columns).order_by()
     sql, params = rows.query.sql_with_params()
-    columns = ", ".join(
-        f"COUNT(t.d{i}), PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY t.d{i}), "
-        f"PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY t.d{i})"
-        for i in range(len(names))
+    months = [f"m{i}" for i in range(len(groups))]
+    figures = ", ".join(
+        f"COUNT(t.{name}), PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY t.{name}), "
+        f"PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY t.{name})"
+        for name in names
     )
-    aliases = ", ".join(["month", *(f"d{i}" for i in range(len(names)))])
     # Only the ORM's own SQL and fixed names are put together here; values stay parameters.
-    query = (f"SELECT COALESCE(t.month, 0), {columns} FROM ({sql}) AS t({aliases}) "  # noqa: S608
-             "GROUP BY ROLLUP (t.month)")
+    select = ", ".join(f"GROUPING(t.{m}), t.{m}" for m in months)
+    aliases = ", ".join(column.removeprefix("lead_") for column in columns)
+    sets = ", ".join(f"(t.{m})" for m in months)
+    query = (f"SELECT {select}, {figures} FROM ({sql}) AS t({aliases}) "  # noqa: S608
+             f"GROUP BY GROUPING SETS ({sets}, ())")
     result: dict[str, dict[int, _Lead]] = {name: defaultdict(_Lead) for name in names}
     with connection.cursor() as cursor:
         cursor.execute(query, params)
-        for month, *figures in cursor.fetchall():
-            for i, name in enumerate(names):
-                count, middle, p90 = figures[i * 3:i * 3 + 3]
-                if count:
+        for row in cursor.fetchall():
+            keys, values = row[:2 * len(groups)], row[2 * len(groups):]
+            grouped = [i for i in range(len(groups)) if not keys[2 * i]]
+            if grouped:  # one group's months; None: the rows outside that group
+                group, month = grouped[0], keys[2 * grouped[0] + 1]
+                if month is None:
+                    continue
+                wanted = set(groups[group].periods)
+            else:  # the whole year
+                month, wanted = 0, set(names)
+            for index, name in enumerate(names):
+                count, middle, p90 = values[3 * index:3 * index + 3]
+                if name in wanted and count:
                     result[name][int(month)] = _Lead(count, middle, p90)
     return result
 
 
-def _lead_in_python(orders: QuerySet[Order], moment: str,
-                    periods: dict[str, tuple[str, str]],
+def _duration(end: str, start: str) -> ExpressionWrapper:
+    return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+
+
+def _lead_in_python(orders: QuerySet[Order], groups: list[_LeadGroup],
                     ) -> dict[str, dict[int, _Lead]]:
     """The same figures where the database has no percentile_cont (SQLite): the database
-    gives the month and the durations, the percentiles are worked out here."""
-    names = list(periods)
-    durations = {name: ExpressionWrapper(F(end) - F(start), output_field=DurationField())
-                 for name, (end, start) in periods.items()}
-    values: dict[str, dict[int, list[float]]] = {name: defaultdict(list) for name in names}
-    rows = (orders.annotate(month=ExtractMonth(moment), **{f"{n}_days": d
-                                                          for n, d in durations.items()})
-            .values_list("month", *(f"{name}_days" for name in names)))
-    for month, *spans in rows:
-        for name, span in zip(names, spans, strict=True):
-            if span is not None:
-                days = span.total_seconds() / 86400
-                values[name][month].append(days)
-                values[name][0].append(days)
+    gives the months and the durations, the percentiles are worked out here."""
+    columns = _lead_columns(groups, _duration)
+    values: dict[str, dict[int, list[float]]] = {
+        name: defaultdict(list) for group in groups for name in group.periods}
+    for row in orders.annotate(**columns).values_list(*columns):
+        position = 0
+        for group in groups:
+            month = row[position]
+            position += 1
+            for name in group.periods:
+                span = row[position]
+                position += 1
+                if month is not None and span is not None:
+                    days = span.total_seconds() / 86400
+                    values[name][month].append(days)
+                    values[name][0].append(days)
     return {
         name: defaultdict(_Lead, {
             month: _Lead(len(days), median(days), percentile(days, 0.9))
@@ -345,12 +386,11 @@ def _lead_in_python(orders: QuerySet[Order], moment: str,
     }
 
 
-def _lead_figures(orders: QuerySet[Order], moment: str,
-                  periods: dict[str, tuple[str, str]],
+def _lead_figures(orders: QuerySet[Order], groups: list[_LeadGroup],
                   ) -> dict[str, dict[int, _Lead]]:
     if connection.vendor == "postgresql":
-        return _lead_in_database(orders, moment, periods)
-    return _lead_in_python(orders, moment, periods)
+        return _lead_in_database(orders, groups)
+    return _lead_in_python(orders, groups)
 
 
 def _stat_of(lead: _Lead, href: str) -> LeadStat:
@@ -358,21 +398,20 @@ def _stat_of(lead: _Lead, href: str) -> LeadStat:
 
 
 def lead_times(base: QuerySet[Order], filters: Filters) -> LeadTimes:
-    """Two queries: the orders decided in the year (submitted → decided), and those delivered
-    in it (decided → delivered, submitted → delivered), summarised by month and for the
-    year; on PostgreSQL the database works out the percentiles."""
+    """One query: the orders decided in the year (submitted → decided by the month of the
+    decision) and those delivered in it (decided → delivered and submitted → delivered by
+    the month of delivery), summarised by month and for the year; on PostgreSQL the
+    database works out the percentiles."""
     start, end = year_bounds(filters.year)
-    decided = _lead_figures(
-        base.filter(decided_at__gte=start, decided_at__lt=end, submitted_at__isnull=False),
-        "decided_at", {"decision": ("decided_at", "submitted_at")},
-    )
-    delivered = _lead_figures(
-        base.filter(delivered_at__gte=start, delivered_at__lt=end, decided_at__isnull=False),
-        "delivered_at", {"delivery": ("delivered_at", "decided_at"),
-                         "total": ("delivered_at", "submitted_at")},
-    )
-    to_decision, to_delivery, whole = decided["decision"], delivered["delivery"], \
-        delivered["total"]
+    decided = Q(decided_at__gte=start, decided_at__lt=end, submitted_at__isnull=False)
+    delivered = Q(delivered_at__gte=start, delivered_at__lt=end, decided_at__isnull=False)
+    figures = _lead_figures(base.filter(decided | delivered), [
+        _LeadGroup("decided_at", decided, {"decision": ("decided_at", "submitted_at")}),
+        _LeadGroup("delivered_at", delivered, {"delivery": ("delivered_at", "decided_at"),
+                                               "total": ("delivered_at", "submitted_at")}),
+    ])
+    to_decision, to_delivery, whole = (figures["decision"], figures["delivery"],
+                                       figures["total"])
     rows = []
     for month in range(1, 13):
         first, last = month_bounds(filters.year, month)

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 
 from orders.models import Order
@@ -94,17 +95,24 @@ def test_on_postgresql_the_database_works_out_the_same_lead_times(department, it
     timed_order(department, Order.Status.DELIVERED, decided_at=at(2026, 3, 1),
                 delivered_at=at(2026, 6, 1))  # no submitted: out of the submitted → delivered
     base = dashboard.order_scope(it_chief, dashboard.Filters(year=2026))
-    for moment, periods in (("decided_at", {"decision": ("decided_at", "submitted_at")}),
-                            ("delivered_at", {"delivery": ("delivered_at", "decided_at"),
-                                              "total": ("delivered_at", "submitted_at")})):
-        orders = base.filter(**{f"{moment}__year": 2026})
-        in_database = dashboard._lead_in_database(orders, moment, periods)
-        in_python = dashboard._lead_in_python(orders, moment, periods)
-        for name in periods:
-            months = {m for m, lead in in_python[name].items() if lead.count}
-            assert {m for m, lead in in_database[name].items() if lead.count} == months
-            for month in months:
-                db, py = in_database[name][month], in_python[name][month]
-                assert db.count == py.count
-                assert db.median == pytest.approx(py.median)
-                assert db.p90 == pytest.approx(py.p90)
+    start, end = dashboard.year_bounds(2026)
+    decided = Q(decided_at__gte=start, decided_at__lt=end, submitted_at__isnull=False)
+    delivered = Q(delivered_at__gte=start, delivered_at__lt=end, decided_at__isnull=False)
+    groups = [
+        dashboard._LeadGroup("decided_at", decided, {"decision": ("decided_at", "submitted_at")}),
+        dashboard._LeadGroup("delivered_at", delivered,
+                             {"delivery": ("delivered_at", "decided_at"),
+                              "total": ("delivered_at", "submitted_at")}),
+    ]
+    orders = base.filter(decided | delivered)
+    in_database = dashboard._lead_in_database(orders, groups)
+    in_python = dashboard._lead_in_python(orders, groups)
+    for name in ("decision", "delivery", "total"):
+        months = {m for m, lead in in_python[name].items() if lead.count}
+        assert {m for m, lead in in_database[name].items() if lead.count} == months
+        assert 0 in months
+        for month in months:
+            db, py = in_database[name][month], in_python[name][month]
+            assert db.count == py.count
+            assert db.median == pytest.approx(py.median)
+            assert db.p90 == pytest.approx(py.p90)
