@@ -643,6 +643,11 @@ def project_figures(user: User, filters: Filters, today: date,
         projects = projects.filter(sponsor_department=filters.department)
     projects = list(
         projects.select_related("latest_report", "sponsor_department")
+        # What the figures, the table and the export show; not the texts.
+        .only("name", "phase", "status", "budget", "actual_cost", "created_at",
+              "sponsor_department__name", "sponsor_department__short_name",
+              "latest_report__period", "latest_report__schedule", "latest_report__cost",
+              "latest_report__scope")
         .order_by("entry__rank", "name")
     )
     counts = Counter(project.health or "none" for project in projects)
