@@ -24,6 +24,25 @@ def entries(make_project):
     return list(PortfolioEntry.objects.order_by("rank"))
 
 
+def parsed(html: str) -> list[tuple]:
+    """The elements of `html` with their attributes and text, whatever the order of the
+    attributes and the white space between the elements."""
+    from html.parser import HTMLParser
+
+    found: list[tuple] = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, sorted(attrs, key=lambda a: a[0])))
+
+        def handle_data(self, data):
+            if data.strip():
+                found.append(("text", data.strip()))
+
+    Parser().feed(html)
+    return found
+
+
 def tools(entry) -> str:
     return reverse("portfolio:entry_tools", args=[entry.pk])
 
@@ -140,3 +159,33 @@ def test_a_ranked_change_order_shows_its_reference_state_and_estimate(
     assert f'<span class="status status-{order.status}">' in row
     assert "300\u00a0000\u00a0kr" in row or "300 000\u00a0kr" in row
     assert "rank-open" not in row  # the orderer changes nothing
+
+
+def test_the_change_orders_to_rank_are_offered_and_a_choice_is_kept(client, entries,
+                                                                    decided_order,
+                                                                    change_manager):
+    """The list of change orders to rank is written without a template per option; it is
+    the same select, and a refused addition keeps the order chosen."""
+    from decimal import Decimal
+
+    from django import forms
+
+    from portfolio.forms import AddOrderForm
+
+    first = decided_order(kind=Order.Kind.CHANGE, estimated_cost=Decimal("300000"),
+                          title="Ny e-tjänst")
+    second = decided_order(kind=Order.Kind.CHANGE, estimated_cost=Decimal("200000"),
+                           title="Nytt <system> & mer")
+    client.force_login(change_manager)
+    refused = client.post(reverse("portfolio:order_add"), {"order": second.pk})
+    assert refused.status_code == 400
+    form = refused.context["add_form"]
+    plain = AddOrderForm(form.data, orders=form.fields["order"].queryset)
+    plain.fields["order"].widget = forms.Select(choices=plain.fields["order"].choices)
+    assert plain.is_valid() is False
+    assert parsed(str(form["order"])) == parsed(str(plain["order"]))
+    html = str(form["order"])
+    assert f'<option value="{second.pk}" selected>' in html
+    assert f'<option value="{first.pk}">' in html
+    assert "Nytt &lt;system&gt; &amp; mer" in html
+    assert 'aria-invalid' not in html and 'required' in html
