@@ -2,8 +2,9 @@
 with the number of rows (as tests/orders/test_query_counts.py: the second of two identical
 requests is measured, so process-wide caches are warm).
 
-Every page starts with the four queries of being logged in (session, user, the user's own
-permissions, the user's groups' permissions).
+Every page starts with the two queries of being logged in (the user, and the user's
+permissions in one query; the session is read from the cache), and most end with the one that
+finds where the person stands (the departments they belong to or coordinate).
 """
 
 from __future__ import annotations
@@ -89,26 +90,25 @@ def setting(department, other_department, change_manager, make_project):
     return [department, other_department]
 
 
-# The dashboard, for the IT chief: 4 auth queries, then
-#   5. orders waiting now: state, day submitted, day decided       (backlog)
-#   6. orders by department and state, created in the year         (one GROUP BY)
-#   7. decided or delivered in the year, by month and for the year (lead times; on
+# The dashboard, for the IT chief: 2 auth queries, then
+#   3. orders waiting now: state, day submitted, day decided       (backlog)
+#   4. orders by department and state, created in the year         (one GROUP BY)
+#   5. decided or delivered in the year, by month and for the year (lead times; on
 #      PostgreSQL summarised by the database)
-#   8. the next meeting of the board, with its number of items
-#   9. the order ids on its agenda
-#  10. the ten orders ready for decision, with their departments
-#  11. the open projects with their latest reports and departments
-#  12. orders past their supplement request's date                 (a COUNT)
-#  13. notifications not sent in time                              (a COUNT)
-#  14. services by lifecycle state                                 (one GROUP BY)
-#  15–16. managed systems and their plans of the year              (servicecatalog.plans)
-#  17–18. contracts and licences due                               (servicecatalog.contracts)
-#  19. licences in use                                             (one SUM)
-#  20. the last snapshot of each month of the year
-#  21. departments where the user is a member   (the layout's "New order" link)
-#  22. departments the user coordinates
-#  23. the departments for the filter's choices
-DASHBOARD = 23
+#   6. the next meeting of the board, with its number of items
+#   7. the order ids on its agenda
+#   8. the ten orders ready for decision, with their departments
+#   9. the open projects with their latest reports and departments
+#  10. orders past their supplement request's date                 (a COUNT)
+#  11. notifications not sent in time                              (a COUNT)
+#  12. services by lifecycle state                                 (one GROUP BY)
+#  13–14. managed systems and their plans of the year              (servicecatalog.plans)
+#  15–16. contracts and licences due                               (servicecatalog.contracts)
+#  17. licences in use                                             (one SUM)
+#  18. the last snapshot of each month of the year
+#  19. where the user stands                    (the layout's "New order" link)
+#  20. the departments for the filter's choices
+DASHBOARD = 20
 
 
 def test_the_dashboard_has_a_fixed_number_of_queries(client, setting, it_chief, coordinator):
@@ -134,13 +134,12 @@ def test_the_dashboard_query_count_does_not_grow_with_orders(client, setting, it
     assert len(few) == len(many) == DASHBOARD
 
 
-# The project list, for a member of the sponsor department: 4 auth queries, then
-#   5. departments where the user is a member    (the visibility scope)
-#   6. departments the user coordinates
-#   7. the projects, with department, manager, latest report, place and order joined
-#   8. is the user called to a board meeting     (the layout's "Beslutsråd IT" link)
-#   9. the departments for the filter's choices
-PROJECT_LIST = 9
+# The project list, for a member of the sponsor department: 2 auth queries, then
+#   3. where the user stands                     (the visibility scope)
+#   4. the projects, with department, manager, latest report, place and order joined
+#   5. is the user called to a board meeting     (the layout's "Beslutsråd IT" link)
+#   6. the departments for the filter's choices
+PROJECT_LIST = 6
 
 
 def test_the_project_list_has_a_fixed_number_of_queries(client, make_project, orderer):
@@ -156,14 +155,13 @@ def test_the_project_list_has_a_fixed_number_of_queries(client, make_project, or
     assert_count(many, PROJECT_LIST)
 
 
-# The ranked portfolio, for the change manager: 4 auth queries, then
-#   5. the entries the user may see, with their projects and orders joined
-#   6. is there a larger change order to rank (EXISTS)
-#   7. approved project orders without a project
-#   8. the latest rank changes with their people
-#   9. departments where the user is a member    (the layout's "New order" link)
-#  10. departments the user coordinates
-RANKING = 10
+# The ranked portfolio, for the change manager: 2 auth queries, then
+#   3. the entries the user may see, with their projects and orders joined
+#   4. is there a larger change order to rank (EXISTS)
+#   5. approved project orders without a project (the first ten, and how many)
+#   6. the latest rank changes with their people
+#   7. where the user stands                     (the layout's "New order" link)
+RANKING = 7
 
 
 def test_the_ranking_has_a_fixed_number_of_queries(client, make_project, change_manager,
@@ -180,14 +178,14 @@ def test_the_ranking_has_a_fixed_number_of_queries(client, make_project, change_
     assert_count(many, RANKING)
 
 
-# The timeline, for the IT chief: 4 auth queries, then
-#   5. the projects of the year, with department, latest report and place
-#   6. the planned orders of the year counted by department and quarter
-#   7. the milestones of the page's projects
-#   8. the page's planned orders, with their departments
-#   9–10. the layout's "New order" link (member, coordinate)
-#  11. the departments for the filter's choices
-TIMELINE = 11
+# The timeline, for the IT chief: 2 auth queries, then
+#   3. the projects of the year, with department, latest report and place
+#   4. the planned orders of the year counted by department and quarter
+#   5. the milestones of the page's projects
+#   6. the page's planned orders, with their departments
+#   7. where the user stands                     (the layout's "New order" link)
+#   8. the departments for the filter's choices
+TIMELINE = 8
 
 
 def test_the_timeline_has_a_fixed_number_of_queries(client, setting, it_chief, coordinator):
@@ -223,15 +221,15 @@ def test_the_timeline_shows_a_page_whatever_the_number_of_orders(client, setting
     assert first.context["timeline"].page.count == 2 + 16
 
 
-# A project's page, for its manager: 4 auth queries, then
-#   5. the project with its department, manager, latest report, order, place and creator
-#   6. its milestones
-#   7. its status reports with their authors
-#   8. the linked orders the user may see
-#   9. the project's history with its users
-#  10–11. the layout's "New order" link (member, coordinate)
-#  12. the orders that can be linked (for the change manager's form)
-PROJECT_PAGE = 12
+# A project's page, for its manager: 2 auth queries, then
+#   3. the project with its department, manager, latest report, order, place and creator
+#   4. its milestones
+#   5. its status reports with their authors
+#   6. the linked orders the user may see
+#   7. the project's history with its users
+#   8. where the user stands                     (the layout's "New order" link)
+#   9. the orders that can be linked (for the change manager's form)
+PROJECT_PAGE = 9
 
 
 def test_a_project_page_has_a_fixed_number_of_queries(client, make_project, change_manager,
@@ -253,10 +251,10 @@ def test_a_project_page_has_a_fixed_number_of_queries(client, make_project, chan
     assert_count(many, PROJECT_PAGE)
 
 
-# The record of changes to the ranking, for the IT chief: 4 auth queries, then
-#   5. the changes with their people, projects and orders joined
-#   6–7. the layout's "New order" link (member, coordinate)
-RANK_HISTORY = 7
+# The record of changes to the ranking, for the IT chief: 2 auth queries, then
+#   3. the changes with their people, projects and orders joined
+#   4. where the user stands                     (the layout's "New order" link)
+RANK_HISTORY = 4
 
 
 def test_the_rank_history_has_a_fixed_number_of_queries(client, make_project, change_manager,
