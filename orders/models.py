@@ -227,6 +227,18 @@ class Order(models.Model):
             # Search by reference, as `reference__iexact` asks. (The trigram indexes for
             # searching titles and needs are PostgreSQL's own: see migration 0004.)
             models.Index(Upper("reference"), name="order_reference_upper_idx"),
+            # The portfolio's timeline: the planned orders of a year (or a quarter), read
+            # from the index alone on PostgreSQL (the INCLUDE columns are what it filters and
+            # shows; SQLite keeps the key columns only).
+            models.Index(
+                fields=["planned_end", "planned_start"],
+                include=["id", "department", "orderer", "reference"],
+                condition=Q(status__in=["planned", "in_progress", "delivered", "closed"]),
+                name="order_planned_idx",
+            ),
+            # The dashboard's lead times: the orders decided, or delivered, in a period.
+            models.Index(fields=["decided_at"], name="order_decided_idx"),
+            models.Index(fields=["delivered_at"], name="order_delivered_idx"),
         ]
         constraints = [
             models.CheckConstraint(
