@@ -113,7 +113,10 @@ def order_list(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     filters = getattr(form, "cleaned_data", {})
     queryset = selectors.order_list(user, filters)
-    paginator = selectors.OrderPaginator(queryset, settings.ORDER_PAGE_SIZE)
+    paginator = selectors.OrderPaginator(
+        queryset, settings.ORDER_PAGE_SIZE,
+        count=lambda: selectors.order_count(user, filters),
+    )
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -18,8 +18,9 @@ from django.utils.functional import SimpleLazyObject
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from orders import selectors
-from orders.models import OrderUserObjectPermission
+from orders.models import Order, OrderUserObjectPermission
 from orders.permissions import can_view, is_provider_staff, orders_visible_to
+from organisation.services import provider_add_member
 from tests.factories import (
     DepartmentFactory,
     OrderFactory,
@@ -69,6 +70,10 @@ def world(module_transaction):
     )
     make_orderer(department, deputy=people.deputy)
     make_provider_user(other_provider)
+    # Both halves of the permission filter at once: a member of the department who also
+    # works for the provider (and so sees some orders two ways).
+    people.staff_orderer = make_orderer(department)
+    provider_add_member(provider=provider, user=people.staff_orderer)
 
     def of(state, who=people.orderer, dept=department, prov=provider):
         return make_order(state, department=dept, orderer=who, handler=people.coordinator,
@@ -246,3 +251,32 @@ def test_provider_staff_are_looked_up_once_for_the_lazy_request_user(
 
     with django_assert_num_queries(1):
         assert all(is_provider_staff(request_user, order) for _ in range(3))
+
+
+# --- counting the list ------------------------------------------------------------------------
+
+PEOPLE = ["orderer", "colleague", "deputy", "it_lead", "coordinator", "change_manager",
+          "it_chief", "superuser", "provider_user", "other_orderer", "outsider", "staff_orderer"]
+COUNTED_FILTERS = [
+    {},
+    {"status": [Order.Status.DRAFT, Order.Status.SUBMITTED, Order.Status.PLANNED]},
+    {"status": [Order.Status.IN_PROGRESS]},
+    {"q": "a"},
+]
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_the_lists_count_is_the_number_of_orders_it_lists(who, world):
+    person = fresh(getattr(world, who))
+    for filters in [*COUNTED_FILTERS, {"department": world.department}]:
+        listed = selectors.order_list(person, filters)
+        assert selectors.order_count(person, filters) == listed.count() == len(set(listed))
+
+
+def test_an_order_seen_two_ways_is_counted_once(world):
+    person = fresh(world.staff_orderer)
+    seen = visible(person, world)
+    # Planned to the provider the person works for, and of the person's department.
+    assert "colleague_planned" in seen
+
+    assert selectors.order_count(person) == len(seen)
