@@ -8,17 +8,15 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from django import forms
 from django.core.validators import MinValueValidator
-from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.dates import MONTHS
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from orders.forms import DateInput
 from orders.models import Order
 from organisation.models import Department, User
+from tyreso_it.core.forms import ModelChoiceField
 
 from .models import Health, Project, StatusReport
 from .services import MANAGER_FIELDS, PROJECT_FIELDS, REPORT_FIELDS
@@ -203,25 +201,11 @@ class MoveForm(forms.Form):
     expected_rank = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class OptionsSelect(forms.Select):
-    """A select whose options are written here, not through a template each: the change
-    orders waiting to be ranked can be a couple of hundred. The same markup as Django's
-    (the bound field's id, required and aria attributes; the chosen option selected)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = {str(v) for v in self.format_value(value)}
-        options = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
-            (key, mark_safe(" selected") if key in chosen else "", label)
-            for key, label in ((("" if v is None else str(v)), label)
-                               for v, label in self.choices)
-        ))
-        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        return format_html("<select{}>{}</select>", flatatt(final), options)
-
-
 class AddOrderForm(forms.Form):
-    order = forms.ModelChoiceField(label=_("Change order"), queryset=Order.objects.none(),
-                                   empty_label=_("Choose an order"), widget=OptionsSelect)
+    # The project's renderer writes the options without a template each (there can be a
+    # couple of hundred change orders waiting to be ranked).
+    order = ModelChoiceField(label=_("Change order"), queryset=Order.objects.none(),
+                             empty_label=_("Choose an order"))
     reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, orders=None, **kwargs):

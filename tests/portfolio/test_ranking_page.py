@@ -164,13 +164,9 @@ def test_a_ranked_change_order_shows_its_reference_state_and_estimate(
 def test_the_change_orders_to_rank_are_offered_and_a_choice_is_kept(client, entries,
                                                                     decided_order,
                                                                     change_manager):
-    """The list of change orders to rank is written without a template per option; it is
-    the same select, and a refused addition keeps the order chosen."""
+    """The change orders to rank are offered, escaped, and a refused addition keeps the order
+    chosen."""
     from decimal import Decimal
-
-    from django import forms
-
-    from portfolio.forms import AddOrderForm
 
     first = decided_order(kind=Order.Kind.CHANGE, estimated_cost=Decimal("300000"),
                           title="Ny e-tjänst")
@@ -179,12 +175,7 @@ def test_the_change_orders_to_rank_are_offered_and_a_choice_is_kept(client, entr
     client.force_login(change_manager)
     refused = client.post(reverse("portfolio:order_add"), {"order": second.pk})
     assert refused.status_code == 400
-    form = refused.context["add_form"]
-    plain = AddOrderForm(form.data, orders=form.fields["order"].queryset)
-    plain.fields["order"].widget = forms.Select(choices=plain.fields["order"].choices)
-    assert plain.is_valid() is False
-    assert parsed(str(form["order"])) == parsed(str(plain["order"]))
-    html = str(form["order"])
+    html = str(refused.context["add_form"]["order"])
     assert f'<option value="{second.pk}" selected>' in html
     assert f'<option value="{first.pk}">' in html
     assert "Nytt &lt;system&gt; &amp; mer" in html
