@@ -8,6 +8,9 @@ permission). Guardian's generic table is never used for orders. Where a person s
 (departments, providers) is read once per request (`organisation.selectors.standing_of`).
 """
 
+import operator
+from functools import reduce
+
 from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet, Subquery
 
@@ -61,24 +64,15 @@ def orders_visible_to(user: User, queryset: QuerySet[Order] | None = None) -> Qu
     if sees_all(user):
         return queryset
     departments, others = visibility_branches(user)
-    return queryset.filter(departments | others)
+    return queryset.filter(reduce(operator.or_, others, departments))
 
 
-def other_visible_conditions(user: User) -> list[Q]:
-    """`visibility_branches`' second half as separate conditions, each answered by an index
-    of its own, for counting that half without reading the whole table."""
-    standing = standing_of(user)
-    conditions = [Q(pk__in=_direct_order_ids(user)), Q(orderer=user)]
-    if standing.providers:
-        conditions.append(Q(provider_id__in=standing.providers))
-    return conditions
-
-
-def visibility_branches(user: User) -> tuple[Q, Q]:
+def visibility_branches(user: User) -> tuple[Q, list[Q]]:
     """The two halves of what a person who does not see everything may see: the orders of
-    their departments, and the others they may see (their provider's, their direct
-    permissions', their own). Together they are `orders_visible_to`; apart, each can be
-    counted on an index of its own (`orders.selectors.order_count`)."""
+    their departments, and the other ways they may see an order (their provider's, their
+    direct permissions', their own), each a condition an index of its own answers. Together
+    they are `orders_visible_to`; apart, each half can be counted on its indexes
+    (`orders.selectors.order_count`)."""
     standing = standing_of(user)
     # A department the person coordinates is seen whole; asking the member's rule of it too
     # would only make the filter an OR the index cannot answer.
@@ -88,13 +82,14 @@ def visibility_branches(user: User) -> tuple[Q, Q]:
         # Colleagues see each other's orders once submitted; a draft is its writer's own.
         | (Q(department_id__in=member) & (~Q(status=Order.Status.DRAFT) | Q(orderer=user)))
     )
-    others = (
-        # A provider's staff see the orders planned to their provider, while they are staff.
-        Q(provider_id__in=standing.providers)
-        | Q(pk__in=_direct_order_ids(user))
+    others = [
+        Q(pk__in=_direct_order_ids(user)),
         # Whoever wrote an order keeps seeing it, also after leaving the register.
-        | Q(orderer=user)
-    )
+        Q(orderer=user),
+    ]
+    if standing.providers:
+        # A provider's staff see the orders planned to their provider, while they are staff.
+        others.append(Q(provider_id__in=standing.providers))
     return departments, others
 
 

@@ -22,7 +22,6 @@ from organisation.selectors import standing_of
 from .models import Comment, Order
 from .permissions import (
     orders_visible_to,
-    other_visible_conditions,
     sees_all,
     visibility_branches,
 )
@@ -62,26 +61,21 @@ def order_count(user: User, filters: dict[str, Any] | None = None) -> int:
     among them — each half reads an index of its own (`order_visible_idx` for the first).
     """
     filters = filters or {}
-    if not user.is_authenticated or sees_all(user):
-        return _filtered(orders_visible_to(user), filters).count()
-    departments, _others = visibility_branches(user)
     standing = standing_of(user)
-    if not (standing.member or standing.coordinate):
+    if sees_all(user) or not (standing.member or standing.coordinate):
         return _filtered(orders_visible_to(user), filters).count()
+    departments, others = visibility_branches(user)
     base = _filtered(Order.objects.all(), filters).order_by()
-    halves = []
     # The second half as a union (which drops the orders seen in more than one way) of
     # one index lookup per way, each without the departments' orders.
-    ways = [base.filter(way).exclude(departments).values("pk")
-            for way in other_visible_conditions(user)]
-    for half in (base.filter(departments).values("pk"), ways[0].union(*ways[1:]).order_by()):
-        sql, params = half.query.sql_with_params()
-        halves.append((sql, params))
+    ways = [base.filter(way).exclude(departments).values("pk") for way in others]
+    first, first_params = base.filter(departments).values("pk").query.sql_with_params()
+    second, second_params = ways[0].union(*ways[1:]).order_by().query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM ({halves[0][0]}) AS first_half)"  # noqa: S608
-            f" + (SELECT COUNT(*) FROM ({halves[1][0]}) AS second_half)",  # the ORM's SQL
-            (*halves[0][1], *halves[1][1]),
+            f"SELECT (SELECT COUNT(*) FROM ({first}) AS first_half)"  # noqa: S608 - the ORM's
+            f" + (SELECT COUNT(*) FROM ({second}) AS second_half)",  # SQL, its own params
+            (*first_params, *second_params),
         )
         return cursor.fetchone()[0]
 
