@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from orders.forms import DateInput
 from orders.models import Order
 from organisation.models import Role, User
+from tyreso_it.core.forms import ModelChoiceField
 
 from .calendar import STOCKHOLM
 from .models import AgendaItem, BoardSettings, Meeting, MeetingMember
@@ -94,11 +95,11 @@ class CancelForm(VersionForm):
 class MemberForm(forms.Form):
     """One row of the member list."""
 
-    person = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none(),
+    person = ModelChoiceField(label=_("Person"), queryset=User.objects.none(),
                                     empty_label=_("Choose a person"))
-    role = forms.ModelChoiceField(label=_("Role"), queryset=Role.objects.none(),
+    role = ModelChoiceField(label=_("Role"), queryset=Role.objects.none(),
                                   required=False, empty_label=_("No role"))
-    deputy_for = forms.ModelChoiceField(label=_("Deputy for"), queryset=User.objects.none(),
+    deputy_for = ModelChoiceField(label=_("Deputy for"), queryset=User.objects.none(),
                                         required=False, empty_label=_("Nobody"))
 
     def __init__(self, *args, people: QuerySet[User], **kwargs):
@@ -166,7 +167,7 @@ def board_people(meeting: Meeting) -> QuerySet[User]:
 
 
 class ItemAddForm(VersionForm):
-    order = forms.ModelChoiceField(
+    order = ModelChoiceField(
         label=_("Order ready for decision"), queryset=None, required=False,
         empty_label=_("No order: a free-text item"),
     )
@@ -235,7 +236,7 @@ class AttendanceForm(VersionForm):
 
 
 class AdjusterForm(VersionForm):
-    adjuster = forms.ModelChoiceField(
+    adjuster = ModelChoiceField(
         label=_("Adjuster (justerare)"), queryset=User.objects.none(),
         empty_label=_("Choose among those present"),
         help_text=_("A member present at the meeting, not the chair."),

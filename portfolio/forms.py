@@ -78,7 +78,7 @@ class ProjectForm(forms.ModelForm):
 class ProjectFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False,
                         widget=forms.TextInput(attrs={"type": "search"}))
-    department = forms.ModelChoiceField(
+    department = ModelChoiceField(
         label=_("Sponsor department"), queryset=Department.objects.all(), required=False,
         empty_label=_("All departments"),
     )
@@ -112,7 +112,7 @@ class MilestoneForm(forms.Form):
 
 
 class LinkOrderForm(forms.Form):
-    order = forms.ModelChoiceField(label=pgettext_lazy("noun", "Order"),
+    order = ModelChoiceField(label=pgettext_lazy("noun", "Order"),
                                    queryset=Order.objects.none(),
                                    empty_label=_("Choose an order"))
 
@@ -225,7 +225,7 @@ def year_choices(today: date | None = None) -> list[tuple[int, int]]:
 
 class DashboardFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
-    department = forms.ModelChoiceField(
+    department = ModelChoiceField(
         label=_("Department"), queryset=Department.objects.all(), required=False,
         empty_label=_("All departments"),
     )
@@ -239,7 +239,7 @@ class DashboardFilterForm(forms.Form):
 
 class TimelineFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
-    department = forms.ModelChoiceField(
+    department = ModelChoiceField(
         label=_("Department"), queryset=Department.objects.all(), required=False,
         empty_label=_("All departments"),
     )

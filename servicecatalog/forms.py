@@ -11,6 +11,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Department, User
+from tyreso_it.core.forms import ModelChoiceField
 
 from .models import Category, Contract, Integration, Service, ServiceLevel, Supplier
 from .services import INTEGRATION_FIELDS, RESPONSIBILITY_FIELDS, SERVICE_FIELDS
@@ -25,15 +26,15 @@ def _people():
 class ServiceFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False,
                         widget=forms.TextInput(attrs={"type": "search"}))
-    category = forms.ModelChoiceField(
+    category = ModelChoiceField(
         label=_("Category"), queryset=Category.objects.all(), required=False,
         empty_label=_("All categories"),
     )
-    department = forms.ModelChoiceField(
+    department = ModelChoiceField(
         label=_("Owning department"), queryset=Department.objects.all(), required=False,
         empty_label=_("All departments"),
     )
-    supplier = forms.ModelChoiceField(
+    supplier = ModelChoiceField(
         label=_("Supplier"), queryset=Supplier.objects.all(), required=False,
         empty_label=_("All suppliers"),
     )
@@ -212,11 +213,11 @@ class IntegrationForm(forms.ModelForm):
 
 
 class SystemMapFilterForm(forms.Form):
-    department = forms.ModelChoiceField(
+    department = ModelChoiceField(
         label=_("Department"), queryset=Department.objects.all(), required=False,
         empty_label=_("All departments"),
     )
-    system = forms.ModelChoiceField(
+    system = ModelChoiceField(
         label=_("System"), queryset=Service.objects.only("pk", "name"), required=False,
         empty_label=_("All systems"),
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.forms import DateInput, not_negative
 from organisation.models import Department, User
+from tyreso_it.core.forms import ModelChoiceField, ModelMultipleChoiceField
 
 from .contracts import (
     CONTRACT_FIELDS,
@@ -115,7 +116,7 @@ class PlanFilterForm(forms.Form):
 
 class MissingFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
-    department = forms.ModelChoiceField(
+    department = ModelChoiceField(
         label=_("Owning department"), required=False,
         queryset=Department.objects.filter(is_active=True).order_by("name"),
         empty_label=_("All departments"),
@@ -132,7 +133,7 @@ class SupplierForm(forms.ModelForm):
 
 
 class ContractForm(forms.ModelForm):
-    services = forms.ModelMultipleChoiceField(
+    services = ModelMultipleChoiceField(
         label=_("Services covered"), required=False,
         queryset=Service.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,
