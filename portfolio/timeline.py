@@ -13,10 +13,13 @@ time in the order they start. The export holds every row.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import reduce
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     F,
@@ -25,6 +28,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Window,
     prefetch_related_objects,
 )
 from django.utils import timezone
@@ -33,8 +37,9 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from orders.models import Order
-from orders.permissions import orders_visible_to
+from orders.permissions import sees_all, visibility_branches
 from organisation.models import Department, User
+from organisation.selectors import standing_of
 
 from .models import Health, Milestone, Project
 from .permissions import projects_visible_to
@@ -136,41 +141,6 @@ class DepartmentLine:
 
 
 @dataclass
-class RowPage:
-    number: int
-    count: int
-    per_page: int = ROWS_PER_PAGE
-
-    @property
-    def num_pages(self) -> int:
-        return max(1, -(-self.count // self.per_page))
-
-    @property
-    def first(self) -> int:
-        return (self.number - 1) * self.per_page + 1 if self.count else 0
-
-    @property
-    def last(self) -> int:
-        return min(self.number * self.per_page, self.count)
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.num_pages
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-
-@dataclass
 class Timeline:
     year: int
     quarter: int | None
@@ -187,9 +157,9 @@ class Timeline:
     year_total: int = 0
     project_count: int = 0
     total_cells: list[QuarterCount] = field(default_factory=list)
-    #: Which rows of the period (projects, then planned orders) `rows` holds; None when it
-    #: holds all of them.
-    page: RowPage | None = None
+    #: Which rows of the period (projects, then planned orders) `rows` holds, as a page of
+    #: their positions; None when it holds all of them.
+    page: Page | None = None
 
     @property
     def projects(self) -> list[Row]:
@@ -225,18 +195,48 @@ def _timeline_projects(user: User, first: date, last: date,
     return projects
 
 
+def planned_orders_visible_to(user: User) -> QuerySet[Order]:
+    """The planned orders `user` may see: `orders.permissions.orders_visible_to` of the
+    planned states.
+
+    A planned order is never a draft, so the department half of the permission filter (a
+    member sees the department's orders except others' drafts) is the departments alone: the
+    filter then reads only columns that `order_planned_idx` holds, and the timeline's queries
+    are index-only scans instead of visits to a tenth of the table for the state.
+    """
+    planned = Order.objects.filter(status__in=PLANNED_ORDER_STATES)
+    if not user.is_authenticated:
+        return planned.none()
+    if sees_all(user):
+        return planned
+    standing = standing_of(user)
+    _departments, others = visibility_branches(user)
+    seen = Q(department_id__in=sorted({*standing.member, *standing.coordinate}))
+    return planned.filter(reduce(operator.or_, others, seen))
+
+
 def _timeline_orders(user: User, first: date, last: date,
                      department: Department | None) -> QuerySet[Order]:
     orders = (
-        orders_visible_to(user)
-        .filter(status__in=PLANNED_ORDER_STATES, planned_start__lte=last,
-                planned_end__gte=first)
+        planned_orders_visible_to(user)
+        .filter(planned_start__lte=last, planned_end__gte=first)
         # An order that became a project is on the timeline as that project.
         .filter(project__isnull=True)
     )
     if department is not None:
         orders = orders.filter(department=department)
     return orders
+
+
+def _projects_on_page(projects: QuerySet[Project], number: int,
+                      per_page: int) -> tuple[list[Project], int]:
+    """The projects on page `number` and how many there are in all, in one query (the count
+    rides along each row); a page past the projects asks for the count alone."""
+    start = (number - 1) * per_page
+    shown = list(projects.annotate(total=Window(Count("pk")))[start:start + per_page])
+    if shown:
+        return shown, shown[0].total
+    return [], projects.count() if start else 0
 
 
 def _by_department(orders: QuerySet[Order], year: int,
@@ -336,29 +336,35 @@ def build(user: User, year: int, department: Department | None = None,
 
     timeline = Timeline(year=year, quarter=quarter, first=first, last=last, rows=[],
                         months=[], quarters=[], today=today, today_left=None)
-    projects = list(_timeline_projects(user, first, last, department))
+    projects_of_period = _timeline_projects(user, first, last, department)
     orders = (_timeline_orders(user, first, last, department)
               .order_by("planned_start", "planned_end", "reference", "pk"))
-    timeline.project_count = len(projects)
     if page is None:
+        projects = list(projects_of_period)
+        timeline.project_count = len(projects)
         page_orders = orders.select_related("department").iterator(chunk_size=2000)
     else:
         timeline.departments, timeline.quarter_totals, timeline.year_total = _by_department(
             _timeline_orders(user, date(year, 1, 1), date(year, 12, 31), department), year,
             None if departments is None else set(departments),
         )
-        timeline.page = RowPage(number=1, count=len(projects) + timeline.order_count,
-                                per_page=per_page)
-        timeline.page.number = min(max(page, 1), timeline.page.num_pages)
-        start = (timeline.page.number - 1) * per_page
-        projects = projects[start:start + per_page]
+        number = max(page, 1)
+        projects, timeline.project_count = _projects_on_page(projects_of_period, number,
+                                                             per_page)
+        # The rows are the projects and then the orders; the page is a range of positions.
+        timeline.page = Paginator(range(timeline.project_count + timeline.order_count),
+                                  per_page).get_page(number)
+        if timeline.page.number != number:  # past the last page: the last one
+            projects, _count = _projects_on_page(projects_of_period, timeline.page.number,
+                                                 per_page)
+        start = timeline.page.object_list.start
         skip = max(start - timeline.project_count, 0)
-        room = per_page - len(projects)
+        room = len(timeline.page.object_list) - len(projects)
         page_orders = (
             Order.objects.filter(pk__in=orders.values("pk")[skip:skip + room])
             .select_related("department").only(*ORDER_FIELDS)
             .order_by("planned_start", "planned_end", "reference", "pk")
-            if room and timeline.order_count else []
+            if room > 0 else []
         )
     prefetch_related_objects(projects, Prefetch(
         "milestones", queryset=Milestone.objects.filter(due_date__range=(first, last))

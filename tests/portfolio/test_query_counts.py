@@ -179,9 +179,10 @@ def test_the_ranking_has_a_fixed_number_of_queries(client, make_project, change_
 
 
 # The timeline, for the IT chief: 2 auth queries, then
-#   3. the projects of the year, with department, latest report and place
-#   4. the planned orders of the year counted by department and quarter
-#   5. the milestones of the page's projects
+#   3. the planned orders of the year counted by department and quarter
+#   4. the page's projects of the year, with department, latest report, place and how many
+#      projects there are in all
+#   5. the milestones of the page's projects (on a page past the projects: their count)
 #   6. the page's planned orders, with their departments
 #   7. where the user stands                     (the layout's "New order" link)
 #   8. the departments for the filter's choices
@@ -213,12 +214,12 @@ def test_the_timeline_shows_a_page_whatever_the_number_of_orders(client, setting
     first, at_first = measure(client, url)
     assert_count(at_first, TIMELINE)
     deep, at_deep = measure(client, url + "&page=3")
-    # A page of orders only has no projects whose milestones to read.
-    assert_count(at_deep, TIMELINE - 1)
+    # A page of orders only has no projects whose milestones to read, and counts them instead.
+    assert_count(at_deep, TIMELINE)
     assert len(first.context["timeline"].rows) == len(deep.context["timeline"].rows) == 5
     assert [row.kind for row in first.context["timeline"].rows][:2] == ["project", "project"]
     assert {row.kind for row in deep.context["timeline"].rows} == {"order"}
-    assert first.context["timeline"].page.count == 2 + 16
+    assert first.context["timeline"].page.paginator.count == 2 + 16
 
 
 # A project's page, for its manager: 2 auth queries, then

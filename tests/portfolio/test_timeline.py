@@ -70,14 +70,16 @@ def test_projects_come_first_then_the_orders_by_their_start_a_page_at_a_time(
                              "Hela året"]
     result = first.context["timeline"]
     assert (result.project_count, result.order_count) == (3, 5)
-    assert (result.page.number, result.page.num_pages, result.page.count) == (1, 2, 8)
+    page = result.page
+    assert (page.number, page.paginator.num_pages, page.paginator.count) == (1, 2, 8)
     assert 'href="?year=2026&amp;page=2" rel="next"' in first.content.decode()
 
     second = client.get(URL + "?year=2026&page=2")
-    assert titles(second) == ["Vinter", "Vår till höst", "Socialtjänstens höst", "December"]
-    assert (second.context["timeline"].page.first, second.context["timeline"].page.last) == (
-        5, 8)
     content = second.content.decode()
+    assert titles(second) == ["Vinter", "Vår till höst", "Socialtjänstens höst", "December"]
+    assert (second.context["timeline"].page.start_index(),
+            second.context["timeline"].page.end_index()) == (5, 8)
+    assert "här visas 5–8 av 8" in content
     assert 'href="?year=2026&amp;page=1" rel="prev"' in content
     assert "Förra året" not in content and "Godkänd" not in content
 
@@ -169,3 +171,44 @@ def test_a_quarter_without_plans_says_so(client, it_chief):
     assert response.status_code == 200
     assert response.context["timeline"].rows == []
     assert response.context["timeline"].departments == []
+
+
+def test_a_page_can_hold_the_last_projects_and_the_first_orders(client, year, it_chief,
+                                                                monkeypatch):
+    monkeypatch.setattr(timeline, "ROWS_PER_PAGE", 2)
+    client.force_login(it_chief)
+    second = client.get(URL + "?year=2026&page=2")
+    assert titles(second) == ["Projekt av beställning", "Hela året"]
+    assert [row.kind for row in second.context["timeline"].rows] == ["project", "order"]
+    assert second.context["timeline"].project_count == 3
+    # Past the last page: the last page, its rows and the counts as on any page.
+    last = client.get(URL + "?year=2026&page=9").context["timeline"]
+    assert (last.page.number, last.project_count) == (4, 3)
+    assert [row.title for row in last.rows] == ["Socialtjänstens höst", "December"]
+
+
+def test_the_planned_orders_seen_are_those_the_order_permissions_give(
+    year, orderer, colleague, it_lead, other_orderer, provider_user, it_chief, outsider,
+    department, other_department,
+):
+    """The timeline's shorter filter of the planned orders gives what the permission filter
+    gives of the planned states, whoever asks: a member, an IT lead, someone with a direct
+    permission on another department's order or who wrote one there, and those who see all."""
+    from orders.permissions import orders_visible_to
+
+    shared = Order.objects.get(title="Socialtjänstens höst")
+    assign_perm("orders.view_order", colleague, shared)
+    timed_order(other_department, S.IN_PROGRESS, title="Skriven av Olga",
+                planned_start=date(2026, 4, 1), planned_end=date(2026, 5, 1))
+    Order.objects.filter(title="Skriven av Olga").update(orderer=orderer)
+    timed_order(department, S.DRAFT, title="Utkast")
+
+    def ids(queryset) -> set[int]:
+        return set(queryset.values_list("pk", flat=True))
+
+    for person in (orderer, colleague, it_lead, other_orderer, provider_user, it_chief,
+                   outsider):
+        expected = ids(orders_visible_to(person).filter(status__in=timeline.PLANNED_ORDER_STATES))
+        assert ids(timeline.planned_orders_visible_to(person)) == expected, person.username
+    assert ids(timeline.planned_orders_visible_to(orderer)) >= {
+        Order.objects.get(title="Skriven av Olga").pk}
