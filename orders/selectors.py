@@ -42,12 +42,24 @@ LIST_SORTS = {
 
 
 #: What a row of an order list shows besides the order itself.
-LIST_RELATED = ("department", "handler", "orderer")
+LIST_RELATED = ("department", "handler")
+
+#: The columns a row of an order list shows (orders.html.order_rows): the long texts (need,
+#: requirements, benefit, preparation) and the other people are not read for a list.
+LIST_FIELDS = (
+    "reference", "title", "status", "status_changed_at", "department_id", "handler_id",
+    "department__short_name",
+    "handler__username", "handler__first_name", "handler__last_name",
+)
+
+
+def _list_rows(queryset: QuerySet[Order]) -> QuerySet[Order]:
+    return queryset.select_related(*LIST_RELATED).only(*LIST_FIELDS)
 
 
 def order_list(user: User, filters: dict[str, Any] | None = None) -> QuerySet[Order]:
     """Orders `user` may see, filtered, searched and sorted, with what each row shows."""
-    queryset = _filtered(orders_visible_to(user).select_related(*LIST_RELATED), filters or {})
+    queryset = _filtered(_list_rows(orders_visible_to(user)), filters or {})
     sort = LIST_SORTS.get((filters or {}).get("sort") or "created", "-created_at")
     return queryset.order_by(sort, "-pk")
 
@@ -137,8 +149,7 @@ class OrderPaginator(Paginator):
         # The permission filter is in `ids`; repeating it here would only make the database
         # test it again on every row instead of fetching the page's rows by key.
         rows = (
-            Order.objects.select_related(*LIST_RELATED)
-            .filter(pk__in=ids)
+            _list_rows(Order.objects.filter(pk__in=ids))
             .order_by(*(self.object_list.query.order_by or Order._meta.ordering))
         )
         return self._get_page(rows, number, self)
@@ -396,7 +407,7 @@ def queue_counts(user: User) -> dict[str, int]:
 
 def queue_for_ordering_function(user: User) -> dict[str, QuerySet[Order]]:
     """The ordering function's queue, one list per column of its start page."""
-    base = orders_visible_to(user).select_related("department", "handler", "orderer")
+    base = _list_rows(orders_visible_to(user))
     ageing_before = timezone.now() - timedelta(days=settings.ORDER_AGEING_DAYS)
     S = Order.Status
     return {

@@ -231,7 +231,7 @@ def test_the_order_list_with_its_joins_is_one_query(world, django_assert_num_que
     with django_assert_num_queries(1):
         rows = list(selectors.order_list(person))
         # What each row of the list shows is loaded with it.
-        labels = [(o.department.name, o.orderer.username, o.handler) for o in rows]
+        labels = [(o.department.short_name, o.handler, o.title) for o in rows]
 
     assert len(labels) == 5
 
