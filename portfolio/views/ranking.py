@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -121,31 +122,60 @@ def _open_entry(request: HttpRequest, bound: dict) -> int | None:
         return None
 
 
+#: Entries of the ranked portfolio on one page.
+ENTRIES_PER_PAGE = 50
+
+
+def _page_number(request: HttpRequest, entries: list[PortfolioEntry],
+                 open_pk: int | None) -> int | str | None:
+    """The page to show: the one holding the entry whose forms are open, or the one asked
+    for (Django's paginator makes anything else the first or the last)."""
+    if open_pk is not None:
+        for position, entry in enumerate(entries):
+            if entry.pk == open_pk:
+                return position // ENTRIES_PER_PAGE + 1
+    return request.GET.get("page")
+
+
+def ranking_address(rank: int) -> str:
+    """The ranked portfolio's page holding place `rank` (the change manager's view, where the
+    places run without gaps)."""
+    page = (max(rank, 1) - 1) // ENTRIES_PER_PAGE + 1
+    return reverse("portfolio:ranking") + (f"?page={page}" if page > 1 else "")
+
+
 def _page(request: HttpRequest, *, bound: dict | None = None, add_form=None, status=200):
-    """The ranked portfolio. For the change manager each entry has a link to its move and
-    remove forms, which are made for that one entry on request (htmx, or this page with
-    `?change=<id>`): 250 entries' forms on every view cost half a second."""
+    """The ranked portfolio, ENTRIES_PER_PAGE entries a page in the order of their places.
+    For the change manager each entry has a link to its move and remove forms, which are
+    made for that one entry on request (htmx, or this page with `?change=<id>`, which opens
+    the page holding it): 250 entries' forms on every view cost half a second."""
     user = request.user
     entries = selectors.ranked_entries(user, row_fields_only=True)
     can_manage = perms.can_manage_portfolio(user)
     bound = bound or {}
     open_pk = _open_entry(request, bound) if can_manage else None
-    rows = _rows(entries)
+    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(
+        _page_number(request, entries, open_pk))
+    rows = _rows(page.object_list)
     for row in rows:
         if row["entry"].pk == open_pk:
             row["forms"] = _tools(row["entry"], bound)
     context = {
         "rows": rows,
+        "page": page,
         "can_manage": can_manage,
         "sees_whole": perms.sees_whole_portfolio(user),
         "query": query_without(request, "export", "change", "awaiting"),
+        "page_query": query_without(request, "export", "change", "page"),
         # The address of an entry's forms is this and its id (one reverse, not one a row).
         "tools_prefix": reverse("portfolio:entry_tools", args=[1]).removesuffix("1/"),
     }
     if can_manage:
         candidates = selectors.rankable_orders()
         context.update({
-            "add_form": add_form or AddOrderForm(orders=candidates),
+            # The options need only each order's name (its reference and title).
+            "add_form": add_form or AddOrderForm(
+                orders=candidates.select_related(None).only("reference", "title")),
             "has_candidates": add_form is not None or candidates.exists(),
             **_awaiting(request),
             "threshold": services.large_order_threshold(),
@@ -162,7 +192,11 @@ def _awaiting(request: HttpRequest) -> dict:
     """Approved project orders without a project, those waiting longest first: the first
     AWAITING_SHOWN, or all with `?awaiting=all`; one query, which also counts them all."""
     every = request.GET.get("awaiting") == "all"
-    orders = selectors.orders_awaiting_project().annotate(total=Window(Count("pk")))
+    orders = (
+        selectors.orders_awaiting_project().select_related(None).select_related("department")
+        .only("reference", "title", "decided_at", "department__short_name")
+        .annotate(total=Window(Count("pk")))
+    )
     awaiting = list(orders if every else orders[:AWAITING_SHOWN])
     total = awaiting[0].total if awaiting else 0
     return {"awaiting": awaiting, "awaiting_total": total,
@@ -222,9 +256,10 @@ def entry_move(request: HttpRequest, entry_pk: int) -> HttpResponse:
             return _page(request, status=409)
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return _page(request, bound={("move", entry.pk): form}, status=exc.status_code)
+    rank = PortfolioEntry.objects.get(pk=entry.pk).rank
     messages.success(request, _("“%(title)s” is moved to place %(rank)s.") % {
-        "title": entry.title, "rank": PortfolioEntry.objects.get(pk=entry.pk).rank})
-    return redirect(reverse("portfolio:ranking") + f"#post-{entry.pk}")
+        "title": entry.title, "rank": rank})
+    return redirect(ranking_address(rank) + f"#post-{entry.pk}")
 
 
 @require_POST
@@ -262,7 +297,7 @@ def order_add(request: HttpRequest) -> HttpResponse:
         return _page(request, add_form=form, status=exc.status_code)
     messages.success(request, _("The order is placed last in the portfolio, at place "
                                 "%(rank)s.") % {"rank": entry.rank})
-    return redirect("portfolio:ranking")
+    return redirect(ranking_address(entry.rank) + f"#post-{entry.pk}")
 
 
 HISTORY_HEADERS = (

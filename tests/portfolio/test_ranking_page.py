@@ -180,3 +180,61 @@ def test_the_change_orders_to_rank_are_offered_and_a_choice_is_kept(client, entr
     assert f'<option value="{first.pk}">' in html
     assert "Nytt &lt;system&gt; &amp; mer" in html
     assert 'aria-invalid' not in html and 'required' in html
+
+
+@pytest.fixture
+def pages_of_two(monkeypatch):
+    monkeypatch.setattr(ranking, "ENTRIES_PER_PAGE", 2)
+
+
+def test_a_long_portfolio_is_shown_a_page_at_a_time_in_the_order_of_places(
+    client, entries, orderer, pages_of_two
+):
+    client.force_login(orderer)
+    first = client.get(URL)
+    assert [row["entry"].rank for row in first.context["rows"]] == [1, 2]
+    content = first.content.decode()
+    assert "3 poster" in content and "här visas 1–2 av 3" in content
+    assert 'href="?page=2" rel="next"' in content
+    second = client.get(URL + "?page=2")
+    assert [row["label"] for row in second.context["rows"]] == ["Tre"]
+    assert 'href="?page=1" rel="prev"' in second.content.decode()
+    # A page past the last is the last, a bad one the first.
+    assert client.get(URL + "?page=9").context["page"].number == 2
+    assert client.get(URL + "?page=nio").context["page"].number == 1
+
+
+def test_an_entrys_forms_open_on_the_page_that_holds_it(client, entries, change_manager,
+                                                        pages_of_two):
+    client.force_login(change_manager)
+    third = entries[2]
+    page = client.get(f"{URL}?change={third.pk}")
+    assert page.context["page"].number == 2
+    assert [row["forms"] is not None for row in page.context["rows"]] == [True]
+    refused = client.post(reverse("portfolio:entry_move", args=[third.pk]),
+                          {f"move-{third.pk}-to_rank": 1, f"move-{third.pk}-expected_rank": 3})
+    assert refused.status_code == 400
+    assert refused.context["page"].number == 2
+    assert "reason" in refused.context["rows"][0]["forms"]["move"].errors
+
+
+def test_after_a_change_the_page_holding_the_entry_is_shown(client, entries, change_manager,
+                                                            decided_order, pages_of_two):
+    from decimal import Decimal
+
+    client.force_login(change_manager)
+    first = entries[0]
+    moved = client.post(reverse("portfolio:entry_move", args=[first.pk]),
+                        {f"move-{first.pk}-to_rank": 3, f"move-{first.pk}-expected_rank": 1,
+                         f"move-{first.pk}-reason": "Kan vänta."})
+    assert moved.status_code == 302
+    assert moved["Location"] == f"{URL}?page=2#post-{first.pk}"
+    back = client.post(reverse("portfolio:entry_move", args=[first.pk]),
+                       {f"move-{first.pk}-to_rank": 1, f"move-{first.pk}-expected_rank": 3,
+                        f"move-{first.pk}-reason": "Brådskar igen."})
+    assert back["Location"] == f"{URL}#post-{first.pk}"
+    order = decided_order(kind=Order.Kind.CHANGE, estimated_cost=Decimal("300000"))
+    added = client.post(reverse("portfolio:order_add"), {"order": order.pk, "reason": "Stor."})
+    entry = PortfolioEntry.objects.get(order=order)
+    assert entry.rank == 4
+    assert added["Location"] == f"{URL}?page=2#post-{entry.pk}"
