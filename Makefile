@@ -65,6 +65,8 @@ messages: venv
 # the benchmark fills it with generated orders). ARGS passes options, e.g.
 #   make bench ARGS="--orders 10000"      make bench ARGS="--soak 600"
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tyreso_it_bench
+# Sessions and the access cache live in Redis in production; so they do in the benchmark.
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/9
 
 bench: venv $(MO_FILES)
 	@case "$(BENCH_DATABASE_URL)" in \
@@ -72,4 +74,4 @@ bench: venv $(MO_FILES)
 		*) echo "make bench needs PostgreSQL: set BENCH_DATABASE_URL=postgres://…/tyreso_it_bench" >&2; \
 		   exit 2 ;; \
 	esac
-	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) manage.py bench $(ARGS)
+	DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL="$(BENCH_REDIS_URL)" $(PY) manage.py bench $(ARGS)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from orders.models import Order
 from orders.permissions import orders_visible_to, sees_all
+from organisation import access
 from organisation.models import User
 
 from .models import AgendaItem, Meeting, MeetingMember
@@ -28,15 +29,17 @@ FEED_PAST = timedelta(days=90)
 def board_access(user: User) -> bool:
     """May `user` use the board's pages at all: sees every order, or is called to a meeting.
 
-    Cached on the user object: the layout's link and the page itself ask the same question.
+    Cached on the user object: the layout's link and the page itself ask the same question;
+    whether they are called to a meeting is kept in the access cache too.
     """
     if not user.is_authenticated:
         return False
     cached = getattr(user, "_board_access", None)
     if cached is None:
-        cached = sees_all(user) or Meeting.objects.filter(
-            Q(members__person=user) | Q(chair=user)
-        ).exists()
+        cached = sees_all(user) or access.fact(
+            user, "board_member",
+            lambda: Meeting.objects.filter(Q(members__person=user) | Q(chair=user)).exists(),
+        )
         user._board_access = cached
     return cached
 

@@ -1,9 +1,13 @@
-"""The authentication backend: Django's own, with a person's permissions read in one query."""
+"""The authentication backend: Django's own, with a person's permissions read in one query
+and the request's user and permissions kept in the access cache (`organisation.access`)."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Concat
+
+from . import access
 
 
 class PermissionBackend(ModelBackend):
@@ -11,7 +15,27 @@ class PermissionBackend(ModelBackend):
     read together (one query instead of two on every page that asks `has_perm`).
 
     The result is the same set, cached on the user object for the request as Django caches it.
+    The user of a request (`get_user`) and that user's permissions come from the access cache
+    when it holds them.
     """
+
+    def get_user(self, user_id):
+        entry = access.load(user_id)
+        if entry is None:
+            return super().get_user(user_id)
+        model = get_user_model()
+        row = entry.facts.get("user")
+        if row is None:
+            user = super().get_user(user_id)
+            if user is None:
+                return None
+            entry.remember("user", [getattr(user, name) for name in _columns(model)])
+        else:
+            user = model.from_db("default", _columns(model), row)
+            if not self.user_can_authenticate(user):
+                return None
+        user._access = entry
+        return user
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
@@ -24,8 +48,14 @@ class PermissionBackend(ModelBackend):
                 own = Permission.objects.filter(user=user_obj)
                 grouped = Permission.objects.filter(group__user=user_obj)
                 names = _names(own).union(_names(grouped)).order_by()
-            user_obj._perm_cache = set(names)
+            user_obj._perm_cache = set(
+                access.fact(user_obj, "permissions", lambda: frozenset(names))
+            )
         return user_obj._perm_cache
+
+
+def _columns(model) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
 
 
 def _names(permissions):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import CharField, F, Value
 from django.utils import timezone
 
+from . import access
 from .models import (
     Department,
     DepartmentGroupObjectPermission,
@@ -30,7 +31,8 @@ NO_STANDING = Standing(member=(), coordinate=(), providers=frozenset())
 
 
 def standing_of(user: User) -> Standing:
-    """The person's departments and providers in one query, cached on the user for the request.
+    """The person's departments and providers in one query, cached on the user for the request
+    (and in the access cache for the request's user).
 
     Membership and coordination are guardian permissions on the department (given to the
     person, or to a group the person is in); staff of a provider are its `members`.
@@ -40,6 +42,12 @@ def standing_of(user: User) -> Standing:
     cached = getattr(user, "_standing", None)
     if cached is not None:
         return cached
+    standing = access.fact(user, "standing", lambda: _read_standing(user))
+    user._standing = standing
+    return standing
+
+
+def _read_standing(user: User) -> Standing:
     text = CharField()
     own = DepartmentUserObjectPermission.objects.filter(
         user_id=user.pk,
@@ -69,13 +77,11 @@ def standing_of(user: User) -> Standing:
     found: dict[str, set[int]] = {"member": set(), "coordinate": set(), "provider": set()}
     for kind, ref in rows:
         found[kind].add(ref)
-    standing = Standing(
+    return Standing(
         member=tuple(sorted(found["member"])),
         coordinate=tuple(sorted(found["coordinate"])),
         providers=frozenset(found["provider"]),
     )
-    user._standing = standing
-    return standing
 
 
 def departments_of(user: User, perm: str = "organisation.member") -> list[int]:

@@ -122,6 +122,23 @@ def _fast_password_hashing():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _access_cache_on():
+    """The access cache as production runs it with Redis (`organisation.access`), whatever
+    the cache: one process runs the suite, so a local-memory cache is shared enough."""
+    with override_settings(ACCESS_CACHE=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _new_access_generation(_access_cache_on) -> None:
+    """Each test starts a new generation: the people a test makes may have the ids of
+    people an earlier test made and rolled back."""
+    from organisation import access
+
+    access._replace_generation()
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path) -> None:
     """Attachments written by a test land in its own temporary directory."""

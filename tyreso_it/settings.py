@@ -191,6 +191,9 @@ CACHES = {
 # (REDIS_URL; `manage.py check --deploy` warns without it). Without Redis the cache is the
 # process's own, which is right for one web process (`make run`, the tests).
 SESSION_ENGINE = "tyreso_it.core.sessions"  # cached_db, tolerant of Redis being away
+# The request's user, permissions, departments and providers are kept in the cache too
+# (organisation.access), which needs a cache every process shares: on with Redis.
+ACCESS_CACHE = env_bool("ACCESS_CACHE", bool(REDIS_URL))
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport, so the
 # embedded default runs a worker and beat without any server.

@@ -281,13 +281,12 @@ def test_a_member_who_is_not_the_chair_cannot_remove_a_delegated_item(
 
 # --- query counts -----------------------------------------------------------------------------
 
-# The list of delegated decisions asked by htmx, for the chair: 2 for the person (the user,
-# their permissions), then
-#   3. the meeting with its chair and adjuster
-#   4. COUNT of the delegated decisions (paginator)
-#   5. the page of them with order and department
-#   6. the agenda's last position (where "Move down" stops)
-CHAIR_DELEGATIONS_HTMX = 6
+# The list of delegated decisions asked by htmx, for the chair:
+#   1. the meeting with its chair and adjuster
+#   2. COUNT of the delegated decisions (paginator)
+#   3. the page of them with order and department
+#   4. the agenda's last position (where "Move down" stops)
+CHAIR_DELEGATIONS_HTMX = 4
 
 
 def more_delegations(meeting: Meeting, delegated_order, count: int) -> None:

@@ -859,15 +859,14 @@ def test_the_reminders_page_lists_what_was_sent_and_what_is_due(client, chair, m
 
 # --- query counts -----------------------------------------------------------------------------
 
-# The chair's meeting page: 2 for the person (the user, their permissions), then
-#   3. the meeting with its chair and adjuster   (board_visible_meetings: sees every order)
-#   4. the items the board decides, with order and department (the briefs open on request)
-#   5. the delegated decisions counted per department and type of order
-#   6. the members with person, role and deputy
-#   7. the board settings (the cut-off)
-#   8. the person's standing in the departments (the layout's "New order")
-#   9. the orders ready for decision the chair may add (the "Add an item" form)
-CHAIR_MEETING = 9
+# The chair's meeting page:
+#   1. the meeting with its chair and adjuster   (board_visible_meetings: sees every order)
+#   2. the items the board decides, with order and department (the briefs open on request)
+#   3. the delegated decisions counted per department and type of order
+#   4. the members with person, role and deputy
+#   5. the board settings (the cut-off)
+#   6. the orders ready for decision the chair may add (the "Add an item" form)
+CHAIR_MEETING = 6
 
 
 def grow(meeting: Meeting, chair, ready_order, count: int) -> None:
@@ -900,14 +899,13 @@ def test_meeting_page_query_count_does_not_grow_with_items_and_members(
     assert len(many) == len(few) == CHAIR_MEETING
 
 
-# The chair's minutes while they are kept: 2 for the person, then
-#   3. the meeting with its chair and adjuster
-#   4. the items with their orders and departments
-#   5. the members with person, role and deputy
-#   6–8. what the minutes still need (services.minutes_missing): the adjuster present,
+# The chair's minutes while they are kept:
+#   1. the meeting with its chair and adjuster
+#   2. the items with their orders and departments
+#   3. the members with person, role and deputy
+#   4–6. what the minutes still need (services.minutes_missing): the adjuster present,
 #        anyone present, the items' decisions
-#   9. the person's standing in the departments (the layout's "New order")
-CHAIR_MINUTES = 9
+CHAIR_MINUTES = 6
 
 
 def test_minutes_page_has_a_fixed_number_of_queries(client, sent, chair, it_chief):
@@ -930,12 +928,11 @@ def test_minutes_page_query_count_does_not_grow_with_items_and_members(
     assert len(many) == len(few) == CHAIR_MINUTES
 
 
-# The list of meetings: 2 for the person, then
-#   3. the upcoming meetings with chair and number of items
-#   4. COUNT of the past meetings (paginator)
-#   5. the person's standing in the departments (the layout's "New order")
-#   6. the page of past meetings with chair and number of items
-MEETING_LIST = 6
+# The list of meetings:
+#   1. the upcoming meetings with chair and number of items
+#   2. COUNT of the past meetings (paginator)
+#   3. the page of past meetings with chair and number of items
+MEETING_LIST = 3
 
 
 def many_meetings(chair, count: int) -> None:

@@ -5,16 +5,12 @@ Each count is taken on the second of two identical requests, so what is measured
 state of a request: process-wide caches (content types, guardian's permission-to-content-type
 cache) are warm, as they are in a running server after its first request.
 
-Every page starts with the same two queries, which come from being logged in:
-
-    1. the user row               (AuthenticationMiddleware)
-    2. the user's permissions, own and groups' together
-                                  (organisation.backends.PermissionBackend, first `has_perm`)
-
-The session is read from the cache (settings.SESSION_ENGINE, cached_db), so it costs no
-query once the first request has read it. Where the person stands in the organisation
-(departments they belong to or coordinate, providers they work for) is one more query,
-asked once per request by whatever needs it first (organisation.selectors.standing_of).
+Being logged in costs no query in the steady state: the session is read from the cache
+(settings.SESSION_ENGINE, cached_db), and so are the facts every page starts from
+(organisation.access): the user row, the user's permissions, where the user stands
+(departments they belong to or coordinate, providers they work for) and whether they are
+called to a board meeting. The first request after a change of access reads those four from
+the database (tests/organisation/test_access.py pins that).
 
 The page's own queries are listed with each test.
 """
@@ -40,7 +36,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 S = Order.Status
-AUTH_QUERIES = 2  # user, permissions
 
 
 def measure(client, url: str):
@@ -90,15 +85,13 @@ def titles_in(response, orders) -> None:
 
 # --- the order list ---------------------------------------------------------------------
 
-# The orderer's list: 2 auth queries, then
-#   3. where the user stands: departments, providers (organisation.selectors.standing_of)
-#   4. COUNT of the visible, filtered orders    (paginator)
-#   5. is the user called to a board meeting    (the layout's "Beslutsråd IT" link)
-#   6. the departments for the filter's choices
-#   7. the handlers for the filter's choices (people of the ordering function)
-#   8. the page of orders, with department, handler and orderer joined
-# (8, was 11: the session from the cache, permissions and standing in one query each.)
-ORDERER_LIST = 8
+# The orderer's list:
+#   1. COUNT of the visible, filtered orders    (paginator)
+#   2. the departments for the filter's choices
+#   3. the handlers for the filter's choices (people of the ordering function)
+#   4. the page of orders, with department, handler and orderer joined
+# (4, was 11: the session and the person's access from the cache.)
+ORDERER_LIST = 4
 
 
 def orderer_list_rows(department, orderer, count: int) -> list[Order]:
@@ -128,15 +121,12 @@ def test_order_list_query_count_does_not_grow_with_rows(client, department, orde
     assert len(many) == len(few) == ORDERER_LIST
 
 
-# The ordering function's list (sees every order, so no department scope): 2 auth queries,
-# then
-#   3. COUNT of the filtered orders
-#   4. where the user stands                      (the layout's "New order" link,
-#                                                  tyreso_it.core.context_processors)
-#   5. the departments for the filter's choices (all of them)
-#   6. the handlers for the filter's choices
-#   7. the page of orders, with department, handler and orderer joined
-COORDINATOR_LIST = 7
+# The ordering function's list (sees every order, so no department scope):
+#   1. COUNT of the filtered orders
+#   2. the departments for the filter's choices (all of them)
+#   3. the handlers for the filter's choices
+#   4. the page of orders, with department, handler and orderer joined
+COORDINATOR_LIST = 4
 
 
 def all_departments_rows(count: int) -> list[Order]:
@@ -167,13 +157,12 @@ def test_filtered_order_list_query_count_does_not_grow_with_rows(client, coordin
 
 # --- start pages ------------------------------------------------------------------------
 
-# The ordering function's start page: 2 auth queries, then
-#   3–6. one list per queue column shown: new, waiting for supplement, ready for decision,
+# The ordering function's start page:
+#   1–4. one list per queue column shown: new, waiting for supplement, ready for decision,
 #        ageing (each with department, handler and orderer joined; at most 10 rows)
-#   7. the tiles' counts, one aggregate
-#   8. the orders the user handles
-#   9. where the user stands (no provider; no department for the "New order" link)
-QUEUE = 9
+#   5. the tiles' counts, one aggregate
+#   6. the orders the user handles
+QUEUE = 6
 
 
 def queue_rows(coordinator, per_column: int) -> list[Order]:
@@ -214,14 +203,12 @@ def test_queue_query_count_does_not_grow_with_rows(client, coordinator):
     assert len(many) == len(few) == QUEUE
 
 
-# The orderer's start page: 2 auth queries, then
-#   3. where the user stands (departments; no provider)
-#   4. the user's departments (names, for the heading)
-#   5. the user's own open orders
-#   6. the colleagues' open orders
-#   7. the orders waiting for the user (supplement requested, delivered)
-#   8. is the user called to a board meeting    (the layout's "Beslutsråd IT" link)
-ORDERER_HOME = 8
+# The orderer's start page:
+#   1. the user's departments (names, for the heading)
+#   2. the user's own open orders
+#   3. the colleagues' open orders
+#   4. the orders waiting for the user (supplement requested, delivered)
+ORDERER_HOME = 4
 
 
 def orderer_home_rows(department, orderer, count: int) -> list[Order]:
@@ -253,11 +240,9 @@ def test_start_page_of_an_orderer_query_count_does_not_grow_with_rows(
     assert len(many) == len(few) == ORDERER_HOME
 
 
-# The provider's start page: 2 auth queries, then
-#   3. where the user stands: the providers the user works for (no department)
-#   4. the assigned orders (planned, in progress, delivered), with their joins
-#   5. is the user called to a board meeting (the layout's "Beslutsråd IT" link)
-PROVIDER_HOME = 5
+# The provider's start page:
+#   1. the assigned orders (planned, in progress, delivered), with their joins
+PROVIDER_HOME = 1
 
 
 def provider_rows(provider, provider_user, count: int) -> list[Order]:
@@ -296,27 +281,25 @@ def test_start_page_of_a_provider_query_count_does_not_grow_with_rows(
 
 # --- the order page ---------------------------------------------------------------------
 
-# The handler's view of an order in preparation: 2 auth queries, then
-#   3. the order, with department, IT lead, orderer, handler, provider, service and priority
+# The handler's view of an order in preparation:
+#   1. the order, with department, IT lead, orderer, handler, provider, service and priority
 #      model joined                               (orders.selectors.order_detail)
-#   4. prefetch: the priority model's factors      (the score's breakdown)
-#   5. prefetch: solution options
-#   6. prefetch: attachments
-#   7. prefetch: comments with their authors       (timeline and supplement call-out)
-#   8. where the user stands                       (may the user speak for the orderer? and
-#                                                   the layout's "New order" link)
-#   9. transitions with their actors               (orders.selectors.order_timeline)
-#  10. the order's history records with their users
-#  11. the HUKI matrix's cells for the current step, with roles, activity and version
+#   2. prefetch: the priority model's factors      (the score's breakdown)
+#   3. prefetch: solution options
+#   4. prefetch: attachments
+#   5. prefetch: comments with their authors       (timeline and supplement call-out)
+#   6. transitions with their actors               (orders.selectors.order_timeline)
+#   7. the order's history records with their users
+#   8. the HUKI matrix's cells for the current step, with roles, activity and version
 #                                                  (raci.selectors.order_raci)
-#  12. the people of those roles (one query for all the group roles)
-#  13. the order's consultations with their roles, activities and answerers
-#  14. the user's roles                            (may the user answer an open one?)
-#  15. the handlers (people of the ordering function) for "change handler"
+#   9. the people of those roles (one query for all the group roles)
+#  10. the order's consultations with their roles, activities and answerers
+#  11. the user's roles                            (may the user answer an open one?)
+#  12. the handlers (people of the ordering function) for "change handler"
 # The timeline names the changed handler and priority model from what the page has already
 # loaded (the order's own, the transitions' actors), so naming them costs no query
 # (orders.selectors._known_names).
-HANDLER_DETAIL = 15
+HANDLER_DETAIL = 12
 
 
 def prepared_order(make_order, coordinator) -> Order:
@@ -382,16 +365,14 @@ def test_order_page_query_count_does_not_grow_with_history(
     assert len(whole) == HANDLER_DETAIL
 
 
-# The orderer's view of the same order: 2 auth queries, then
-#   3. where the user stands                       (the visibility scope)
-#   4. the order with its joins
-#   5–8. prefetch: factors, options, attachments, comments with their authors
-#   9. transitions with their actors
-#  10. history records with their users
-#  11–14. the HUKI matrix: the current step's cells, the people of its roles, the
+# The orderer's view of the same order:
+#   1. the order with its joins
+#   2–5. prefetch: factors, options, attachments, comments with their authors
+#   6. transitions with their actors
+#   7. history records with their users
+#   8–11. the HUKI matrix: the current step's cells, the people of its roles, the
 #         consultations, the user's roles (as for the handler)
-#  15. is the user called to a board meeting        (the layout's "Beslutsråd IT" link)
-ORDERER_DETAIL = 15
+ORDERER_DETAIL = 11
 
 
 def test_order_page_for_the_orderer_has_a_fixed_number_of_queries(
@@ -410,15 +391,16 @@ def test_order_page_for_the_orderer_has_a_fixed_number_of_queries(
 # The timeline names what a changed foreign key pointed to with one query per related model,
 # for the values not already loaded with the page: at most four (catalogue service, people,
 # priority model, provider), whatever the number of changes. An order whose history touches
-# all four, seen by the ordering function after delivery: 2 auth queries, the order and its
-# four prefetches (5), where the user stands (1), transitions and history
-# records (2), one name lookup (the catalogue service it no longer has; the handlers, the
-# priority model and the provider are the order's own or the transitions' actors), the HUKI
+# all four, seen by the ordering function after delivery: the order and its four prefetches
+# (5), transitions and history records (2), one name lookup (the catalogue service it no
+# longer has; the handlers, the priority model and the provider are the order's own or the
+# transitions' actors), the HUKI
 # matrix's step cells, the people of its group roles, the provider's staff (the provider is
 # informed of the acceptance) and the consultations (4; every consultation of a delivered
-# order has lapsed, so the user's roles are not asked). 15; it was 21 when every changed
-# foreign key was looked up and the session and permissions took four queries.
-EVERY_CHANGE_DETAIL = 15
+# order has lapsed, so the user's roles are not asked). 12; it was 21 when every changed
+# foreign key was looked up and the session, the person's access and permissions took seven
+# queries.
+EVERY_CHANGE_DETAIL = 12
 
 
 def test_order_page_with_every_kind_of_change_stays_within_its_budget(

@@ -2,9 +2,9 @@
 with the number of rows (as tests/orders/test_query_counts.py: the second of two identical
 requests is measured, so process-wide caches are warm).
 
-Every page starts with the two queries of being logged in (the user, and the user's
-permissions in one query; the session is read from the cache), and most end with the one that
-finds where the person stands (the departments they belong to or coordinate).
+Being logged in costs no query in the steady state: the session and the person's access (the
+user, their permissions, where they stand, whether they are called to a board meeting) are
+read from the cache (organisation.access).
 """
 
 from __future__ import annotations
@@ -90,25 +90,24 @@ def setting(department, other_department, change_manager, make_project):
     return [department, other_department]
 
 
-# The dashboard, for the IT chief: 2 auth queries, then
-#   3. orders waiting now: state, day submitted, day decided       (backlog)
-#   4. orders by department and state, created in the year         (one GROUP BY)
-#   5. decided or delivered in the year, by month and for the year (lead times; on
+# The dashboard, for the IT chief:
+#   1. orders waiting now: state, day submitted, day decided       (backlog)
+#   2. orders by department and state, created in the year         (one GROUP BY)
+#   3. decided or delivered in the year, by month and for the year (lead times; on
 #      PostgreSQL summarised by the database)
-#   6. the next meeting of the board, with its number of items
-#   7. the order ids on its agenda
-#   8. the ten orders ready for decision, with their departments
-#   9. the open projects with their latest reports and departments
-#  10. orders past their supplement request's date                 (a COUNT)
-#  11. notifications not sent in time                              (a COUNT)
-#  12. services by lifecycle state                                 (one GROUP BY)
-#  13–14. managed systems and their plans of the year              (servicecatalog.plans)
-#  15–16. contracts and licences due                               (servicecatalog.contracts)
-#  17. licences in use                                             (one SUM)
-#  18. the last snapshot of each month of the year
-#  19. where the user stands                    (the layout's "New order" link)
-#  20. the departments for the filter's choices
-DASHBOARD = 20
+#   4. the next meeting of the board, with its number of items
+#   5. the order ids on its agenda
+#   6. the ten orders ready for decision, with their departments
+#   7. the open projects with their latest reports and departments
+#   8. orders past their supplement request's date                 (a COUNT)
+#   9. notifications not sent in time                              (a COUNT)
+#  10. services by lifecycle state                                 (one GROUP BY)
+#  11–12. managed systems and their plans of the year              (servicecatalog.plans)
+#  13–14. contracts and licences due                               (servicecatalog.contracts)
+#  15. licences in use                                             (one SUM)
+#  16. the last snapshot of each month of the year
+#  17. the departments for the filter's choices
+DASHBOARD = 17
 
 
 def test_the_dashboard_has_a_fixed_number_of_queries(client, setting, it_chief, coordinator):
@@ -134,12 +133,10 @@ def test_the_dashboard_query_count_does_not_grow_with_orders(client, setting, it
     assert len(few) == len(many) == DASHBOARD
 
 
-# The project list, for a member of the sponsor department: 2 auth queries, then
-#   3. where the user stands                     (the visibility scope)
-#   4. the projects, with department, manager, latest report, place and order joined
-#   5. is the user called to a board meeting     (the layout's "Beslutsråd IT" link)
-#   6. the departments for the filter's choices
-PROJECT_LIST = 6
+# The project list, for a member of the sponsor department:
+#   1. the projects, with department, manager, latest report, place and order joined
+#   2. the departments for the filter's choices
+PROJECT_LIST = 2
 
 
 def test_the_project_list_has_a_fixed_number_of_queries(client, make_project, orderer):
@@ -155,13 +152,12 @@ def test_the_project_list_has_a_fixed_number_of_queries(client, make_project, or
     assert_count(many, PROJECT_LIST)
 
 
-# The ranked portfolio, for the change manager: 2 auth queries, then
-#   3. the entries the user may see, with their projects and orders joined
-#   4. is there a larger change order to rank (EXISTS)
-#   5. approved project orders without a project (the first ten, and how many)
-#   6. the latest rank changes with their people
-#   7. where the user stands                     (the layout's "New order" link)
-RANKING = 7
+# The ranked portfolio, for the change manager:
+#   1. the entries the user may see, with their projects and orders joined
+#   2. is there a larger change order to rank (EXISTS)
+#   3. approved project orders without a project (the first ten, and how many)
+#   4. the latest rank changes with their people
+RANKING = 4
 
 
 def test_the_ranking_has_a_fixed_number_of_queries(client, make_project, change_manager,
@@ -178,15 +174,14 @@ def test_the_ranking_has_a_fixed_number_of_queries(client, make_project, change_
     assert_count(many, RANKING)
 
 
-# The timeline, for the IT chief: 2 auth queries, then
-#   3. the planned orders of the year counted by department and quarter
-#   4. the page's projects of the year, with department, latest report, place and how many
+# The timeline, for the IT chief:
+#   1. the planned orders of the year counted by department and quarter
+#   2. the page's projects of the year, with department, latest report, place and how many
 #      projects there are in all
-#   5. the milestones of the page's projects (on a page past the projects: their count)
-#   6. the page's planned orders, with their departments
-#   7. where the user stands                     (the layout's "New order" link)
-#   8. the departments for the filter's choices
-TIMELINE = 8
+#   3. the milestones of the page's projects (on a page past the projects: their count)
+#   4. the page's planned orders, with their departments
+#   5. the departments for the filter's choices
+TIMELINE = 5
 
 
 def test_the_timeline_has_a_fixed_number_of_queries(client, setting, it_chief, coordinator):
@@ -222,15 +217,14 @@ def test_the_timeline_shows_a_page_whatever_the_number_of_orders(client, setting
     assert first.context["timeline"].page.paginator.count == 2 + 16
 
 
-# A project's page, for its manager: 2 auth queries, then
-#   3. the project with its department, manager, latest report, order, place and creator
-#   4. its milestones
-#   5. its status reports with their authors
-#   6. the linked orders the user may see
-#   7. the project's history with its users
-#   8. where the user stands                     (the layout's "New order" link)
-#   9. the orders that can be linked (for the change manager's form)
-PROJECT_PAGE = 9
+# A project's page, for its manager:
+#   1. the project with its department, manager, latest report, order, place and creator
+#   2. its milestones
+#   3. its status reports with their authors
+#   4. the linked orders the user may see
+#   5. the project's history with its users
+#   6. the orders that can be linked (for the change manager's form)
+PROJECT_PAGE = 6
 
 
 def test_a_project_page_has_a_fixed_number_of_queries(client, make_project, change_manager,
@@ -252,10 +246,9 @@ def test_a_project_page_has_a_fixed_number_of_queries(client, make_project, chan
     assert_count(many, PROJECT_PAGE)
 
 
-# The record of changes to the ranking, for the IT chief: 2 auth queries, then
-#   3. the changes with their people, projects and orders joined
-#   4. where the user stands                     (the layout's "New order" link)
-RANK_HISTORY = 4
+# The record of changes to the ranking, for the IT chief:
+#   1. the changes with their people, projects and orders joined
+RANK_HISTORY = 1
 
 
 def test_the_rank_history_has_a_fixed_number_of_queries(client, make_project, change_manager,

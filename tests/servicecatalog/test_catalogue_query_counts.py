@@ -3,10 +3,10 @@ several rows, and proven not to grow with the number of rows (healthchecks
 `api/tests/test_list_checks.py`).
 
 Each count is taken on the second of two identical requests, so process-wide caches
-(content types, guardian's) are warm, as in a running server. Every page starts with the user
-(the session is read from the cache); the user's permissions and where they stand in the
-organisation are one query each, read when first asked; the page's own are listed with each
-test.
+(content types, guardian's) are warm, as in a running server. Being logged in costs no query:
+the session and the person's access (the user, their permissions, where they stand, whether
+they are called to a board meeting) are read from the cache (organisation.access); the
+page's own queries are listed with each test.
 """
 
 from __future__ import annotations
@@ -62,16 +62,12 @@ def services_with_everything(count: int, department) -> list:
 # --- the catalogue list ------------------------------------------------------------------
 
 # An orderer's list:
-#   1. the user
-#   2. COUNT of the matching services (paginator)
-#   3. the user's permissions
-#   4. where the user stands: their departments     (the menu's "New order" link)
-#   5. whether the user sits on the decision board  (the menu's "Beslutsråd IT" link)
-#   6. the categories for the filter's choices
-#   7. the departments for the filter's choices
-#   8. the suppliers for the filter's choices
-#   9. the page of services, with category, department and supplier joined
-CATALOGUE_LIST = 9
+#   1. COUNT of the matching services (paginator)
+#   2. the categories for the filter's choices
+#   3. the departments for the filter's choices
+#   4. the suppliers for the filter's choices
+#   5. the page of services, with category, department and supplier joined
+CATALOGUE_LIST = 5
 
 
 def test_catalogue_list_has_a_fixed_number_of_queries(client, orderer, department):
@@ -103,18 +99,13 @@ def table_rows(response, table_id: str = "map-table") -> int:
 # An orderer of the owning department, on a service with SLA levels, contracts, integrations
 # and open orders, its integrations drawn once already (kept in the cache under the
 # catalogue's version, as the system map):
-#   1. the user
-#   2. the catalogue's version
-#   3. the service, with category, department, owner, manager and supplier joined
-#   4. its SLA levels                               (prefetch)
-#   5. its contracts with their suppliers joined    (prefetch)
-#   6. the user's permissions
-#   7. where the user stands: their departments     (sees_internal; orders_visible_to and the
-#                                                   menu reuse it)
-#   8. its open orders the user may see, with department and handler joined
-#   9. the integrations' owners' names             (read afresh: a name has no history)
-#  10. whether the user sits on the decision board  (the menu's "Beslutsråd IT" link)
-SERVICE_PAGE = 10
+#   1. the catalogue's version
+#   2. the service, with category, department, owner, manager and supplier joined
+#   3. its SLA levels                               (prefetch)
+#   4. its contracts with their suppliers joined    (prefetch)
+#   5. its open orders the user may see, with department and handler joined
+#   6. the integrations' owners' names             (read afresh: a name has no history)
+SERVICE_PAGE = 6
 
 
 def service_with_rows(department, orderer, make_order, count: int):
@@ -156,15 +147,11 @@ def test_service_page_query_count_does_not_grow_with_rows(client, orderer, depar
 
 # An orderer's map, drawn once already (the map, the filter's lists and the edit rights are
 # kept in the cache under the catalogue's version):
-#   1. the user
-#   2. the catalogue's version                     (history of services, integrations and
+#   1. the catalogue's version                     (history of services, integrations and
 #                                                   departments; one query)
-#   3. the integrations' owners' names             (read afresh: a name has no history)
-#   4. the user's permissions
-#   5. whether the user owns or manages a system   (may they add integrations?)
-#   6. where the user stands: their departments     (the menu's "New order" link)
-#   7. whether the user sits on the decision board  (the menu's "Beslutsråd IT" link)
-SYSTEM_MAP = 7
+#   2. the integrations' owners' names             (read afresh: a name has no history)
+#   3. whether the user owns or manages a system   (may they add integrations?)
+SYSTEM_MAP = 3
 # The first request after a change draws the map: the version, then
 #   the departments and the systems for the filter's choices (names only),
 #   the integrations, both ends and their departments and the owners joined

@@ -175,7 +175,8 @@ def text(result: dict[str, Any]) -> str:
     )
     host = result.get("host", {})
     parts.append(f"Machine: {host.get('cpus')} CPUs, load average at start "
-                 f"{host.get('load_average')}, PostgreSQL {host.get('postgresql')}")
+                 f"{host.get('load_average')}, PostgreSQL {host.get('postgresql')}, "
+                 f"cache: {host.get('cache', 'not recorded')}")
     pages = result.get("pages", [])
     if pages:
         rows = []

@@ -244,4 +244,21 @@ class Command(BaseCommand):
             "django": django.get_version(),
             "platform": platform.platform(),
             "database": database.name(),
+            "cache": _cache_in_use(),
         }
+
+
+def _cache_in_use() -> str:
+    """What holds the sessions and the access cache, as production would have it: Redis."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if "redis" not in backend.lower():
+        return "local memory of each process (set REDIS_URL to measure with Redis)"
+    from django.core.cache import cache
+
+    try:
+        cache.set("bench:ping", 1, 5)
+        reachable = cache.get("bench:ping") == 1
+    except Exception:
+        reachable = False
+    where = settings.CACHES["default"]["LOCATION"]
+    return f"Redis at {where}" + ("" if reachable else " (NOT reachable: pages read the database)")
