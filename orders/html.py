@@ -4,6 +4,10 @@ A list of 25 orders rendered through `includes/order_table.html` resolves some 3
 variables and filters; the start page of the ordering function renders six such tables. The
 functions here write the same HTML as those templates (tests/orders/test_html.py compares
 them), escaping every value as the templates do.
+
+The order page also gives each action its form; an unbound form of a class without choices
+from the database writes the same markup on every page, so that markup is kept (per language)
+instead of being rendered field by field, template by template, on every request.
 """
 
 from __future__ import annotations
@@ -19,8 +23,10 @@ from django.utils.dates import MONTHS_3
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from . import forms
 from .models import Order
 
 #: A number no order has, standing for the id in an order page's address.
@@ -181,3 +187,46 @@ def timeline_html(entries: Iterable[Any]) -> SafeString:
         parts.append("</li>\n")
     parts.append("</ol>")
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+#: Forms whose unbound markup is the same on every page: no choices read from the database,
+#: no initial values from the order. (The take-on and plan forms list people and providers.)
+_STATIC_FORMS = frozenset({
+    forms.ReasonForm, forms.RequestSupplementForm, forms.SupplementForm, forms.CommentForm,
+    forms.AttachmentForm, forms.OptionForm,
+})
+_FORM_HTML: dict[tuple, SafeString] = {}
+
+
+def _kept(form, kind: str, render) -> SafeString:
+    """`render()`'s markup of `form`, kept for the next page when the form is unbound and
+    of a static class. The key holds all that the markup depends on: the class, its prefix,
+    which fields are required (a reason is required for some actions only) and the language
+    of its labels."""
+    if form.is_bound or type(form) not in _STATIC_FORMS:
+        return mark_safe(render())  # noqa: S308 - the form's own markup
+    key = (kind, type(form), form.prefix, get_language(),
+           tuple((name, field.required) for name, field in form.fields.items()))
+    markup = _FORM_HTML.get(key)
+    if markup is None:
+        markup = _FORM_HTML[key] = mark_safe(render())  # noqa: S308 - the form's own markup
+    return markup
+
+
+def form_fields(form) -> SafeString:
+    """`{% for field in form %}{{ field.as_field_group }}{% endfor %}`."""
+    return _kept(form, "fields", lambda: "".join(str(field.as_field_group()) for field in form))
+
+
+def form_html(form) -> SafeString:
+    """`{{ form }}`."""
+    return _kept(form, "form", lambda: str(form))
+
+
+def person_options(people: Iterable[Any], selected: Any) -> SafeString:
+    """`<option>`s of people, the one whose id is `selected` chosen."""
+    return mark_safe("".join(  # noqa: S308 - every value is escaped
+        f'<option value="{person.pk}"{" selected" if person.pk == selected else ""}>'
+        f"{conditional_escape(str(person))}</option>"
+        for person in people
+    ))

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from orders import html, selectors, services
+from orders import forms, html, selectors, services
 from orders.models import Order
 from orders.views import _handlers
 from tests.factories import COMPLETE_BRIEF, PRIORITY_VALUES, UserFactory, fresh
@@ -174,3 +174,75 @@ def test_handlers_are_those_holding_prepare_order_by_group_or_directly(coordinat
     assert gone not in handlers and orderer not in handlers
     assert len(handlers) == len(set(handlers))
     assert [h.first_name for h in handlers] == sorted(h.first_name for h in handlers)
+
+
+def reason_form(required: bool) -> forms.ReasonForm:
+    form = forms.ReasonForm(prefix="withdraw")
+    form.fields["reason"].required = required
+    return form
+
+
+def test_unbound_forms_write_the_markup_django_does_and_keep_it(language):
+    for required in (True, False):
+        kept = html.form_fields(reason_form(required))
+        assert html.form_fields(reason_form(required)) is kept
+        assert same(kept) == same("".join(
+            str(field.as_field_group()) for field in reason_form(required)))
+        # Whether the reason is required is part of the markup, and of what is kept.
+        assert ("required" in kept) is required
+    kept = html.form_html(forms.OptionForm())
+    assert html.form_html(forms.OptionForm()) is kept
+    assert same(kept) == same(str(forms.OptionForm()))
+    kept = html.form_fields(forms.CommentForm())
+    assert same(kept) == same(str(forms.CommentForm()["body"].as_field_group()))
+
+
+def test_bound_and_database_backed_forms_are_written_afresh(language, coordinator):
+    bound = forms.ReasonForm({"withdraw-reason": "<Av skäl>"}, prefix="withdraw")
+    assert "&lt;Av skäl&gt;" in html.form_fields(bound)
+    assert "Av skäl" not in html.form_fields(reason_form(False))
+    take_on = forms.TakeOnForm(handlers=_handlers(), prefix="take_on")
+    assert html.form_fields(take_on) is not html.form_fields(take_on)
+    assert str(coordinator) in html.form_fields(take_on)
+
+
+def test_order_page_keeps_the_priority_model_and_its_factors_in_one_query(
+        client, make_order, orderer, coordinator, django_assert_num_queries):
+    order = make_order(S.READY_FOR_DECISION)
+    detail = selectors.order_detail(fresh(coordinator), order.pk)
+    with django_assert_num_queries(0):
+        rows = services.priority_breakdown(detail)
+        version = detail.priority_model.version
+    assert rows and version
+    assert {row["factor"].code for row in rows} == set(detail.priority_values)
+    assert all(row["factor"].model is detail.priority_model for row in rows)
+    client.force_login(coordinator)
+    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    assert 'id="priority-breakdown"' in page
+    assert 'id="priority-sum"' in page
+
+
+def test_a_refused_comment_shows_its_error_by_the_field(client, make_order, orderer):
+    order = make_order(S.SUBMITTED)
+    client.force_login(orderer)
+    response = client.post(reverse("orders:comment_add", args=[order.pk]), {"body": ""})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'aria-invalid="true"' in page and 'id="id_body_error"' in page
+    assert "&lt;textarea" not in page
+
+
+def test_change_handler_lists_the_ordering_function_with_the_handler_chosen(
+        client, make_order, coordinator):
+    other = UserFactory(first_name="Ann <A>")
+    other.user_permissions.add(Permission.objects.get(codename="prepare_order"))
+    order = make_order(S.IN_PREPARATION)
+    client.force_login(coordinator)
+    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    expected = engines["django"].from_string(
+        '{% for person in handlers %}<option value="{{ person.pk }}"{% if person.pk == '
+        'selected %} selected{% endif %}>{{ person }}</option>{% endfor %}'
+    ).render({"handlers": _handlers(), "selected": coordinator.pk})
+    assert html.person_options(_handlers(), coordinator.pk) == expected
+    assert f'<option value="{coordinator.pk}" selected>' in page
+    assert "Ann &lt;A&gt;" in page
