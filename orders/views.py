@@ -68,41 +68,43 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict = {"ageing_days": settings.ORDER_AGEING_DAYS}
     if perms.is_ordering_function(user):
         queue = selectors.queue_for_ordering_function(user)
-        context["queue"] = {key: list(queue[key][:10]) for key in selectors.QUEUE_COLUMNS}
+        context["queue"] = {
+            key: selectors.order_rows(queue[key], 10) for key in selectors.QUEUE_COLUMNS
+        }
         context["queue_counts"] = selectors.queue_counts(user)
-        context["mine"] = list(
+        context["mine"] = selectors.order_rows(
             selectors.order_list(user)
             .filter(handler=user)
             .exclude(status__in=[Order.Status.CLOSED, Order.Status.WITHDRAWN,
-                                 Order.Status.REJECTED])[:10]
+                                 Order.Status.REJECTED]), 10
         )
     provider_ids = sorted(standing_of(user).providers)
     if provider_ids:
-        context["assigned"] = list(
+        context["assigned"] = selectors.order_rows(
             selectors.order_list(user)
             .filter(provider_id__in=provider_ids,
                     status__in=[Order.Status.PLANNED, Order.Status.IN_PROGRESS,
                                 Order.Status.DELIVERED])
-            .order_by("planned_end")[:25]
+            .order_by("planned_end"), 25
         )
     departments = list(_own_departments(user))
     if departments:
         context["departments"] = departments
-        context["own_orders"] = list(
+        context["own_orders"] = selectors.order_rows(
             selectors.order_list(user).filter(orderer=user)
-            .exclude(status__in=[Order.Status.CLOSED, Order.Status.WITHDRAWN])[:10]
+            .exclude(status__in=[Order.Status.CLOSED, Order.Status.WITHDRAWN]), 10
         )
-        context["department_orders"] = list(
+        context["department_orders"] = selectors.order_rows(
             selectors.order_list(user)
             .filter(department__in=departments)
             .exclude(orderer=user)
-            .exclude(status__in=[Order.Status.CLOSED, Order.Status.WITHDRAWN])[:10]
+            .exclude(status__in=[Order.Status.CLOSED, Order.Status.WITHDRAWN]), 10
         )
-        context["awaiting_me"] = list(
+        context["awaiting_me"] = selectors.order_rows(
             selectors.order_list(user)
             .filter(status__in=[Order.Status.AWAITING_SUPPLEMENT, Order.Status.DELIVERED])
             .filter(Q(orderer=user) | Q(department__in=departments_of(
-                user, "organisation.coordinate")))[:10]
+                user, "organisation.coordinate"))), 10
         )
     return render(request, "orders/home.html", context)
 

@@ -246,3 +246,24 @@ def test_change_handler_lists_the_ordering_function_with_the_handler_chosen(
     assert html.person_options(_handlers(), coordinator.pk) == expected
     assert f'<option value="{coordinator.pk}" selected>' in page
     assert "Ann &lt;A&gt;" in page
+
+
+def test_list_rows_read_as_values_show_what_the_orders_do(language, make_order, orderer,
+                                                          coordinator, django_assert_num_queries):
+    make_order(S.IN_PREPARATION, title="Med <handläggare>")
+    make_order(S.DRAFT, handler=None)
+    nameless = UserFactory(first_name="", last_name="", username="utan_namn")
+    nameless.user_permissions.add(Permission.objects.get(codename="prepare_order"))
+    Order.objects.filter(status=S.DRAFT).update(handler=nameless)
+    person = fresh(orderer)
+    orders = list(selectors.order_list(person))
+    listed = selectors.order_list(person)
+    with django_assert_num_queries(1):
+        rows = selectors.order_rows(listed, 10)
+    assert [r.pk for r in rows] == [o.pk for o in orders]
+    assert [r.handler for r in rows] == [str(o.handler) for o in orders]
+    assert "utan_namn" in [r.handler for r in rows]
+    assert [r.get_absolute_url() for r in rows] == [o.get_absolute_url() for o in orders]
+    assert same(html.order_table(rows, "c")) == same(html.order_table(orders, "c"))
+    assert same(html.order_table(rows, "c")) == same(template_table(rows, "c"))
+    assert len(selectors.order_rows(selectors.order_list(fresh(orderer)), 1)) == 1
