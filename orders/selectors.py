@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from organisation.models import User
 from organisation.selectors import standing_of
 
-from . import tallies
 from .models import Comment, Order, PriorityFactor
 from .permissions import (
     orders_visible_to,
@@ -125,9 +124,6 @@ def order_count(user: User, filters: dict[str, Any] | None = None) -> int:
     among them — each half reads an index of its own (`order_visible_idx` for the first).
     """
     filters = filters or {}
-    counted = tallies.visible_count(user, filters)
-    if counted is not None:
-        return counted
     standing = standing_of(user)
     if sees_all(user) or not (standing.member or standing.coordinate):
         return _filtered(orders_visible_to(user), filters).count()
