@@ -33,6 +33,12 @@ app.conf.beat_schedule = {
         # A drain that could not start in time is superseded by the next one.
         "options": {"expires": OUTBOX_DRAIN_INTERVAL * 4},
     },
+    # The order list's counts: fold the rows the triggers add (orders.tallies).
+    "orders-compact-tallies": {
+        "task": "orders.tasks.compact_tallies",
+        "schedule": 900.0,
+        "options": {"expires": 900.0},
+    },
     "organisation-sync-memberships": {
         "task": "organisation.tasks.sync_memberships",
         "schedule": 3600.0,

@@ -37,6 +37,7 @@ from simple_history.utils import bulk_create_with_history
 
 from board.models import AgendaItem, Meeting, MeetingMember, MinutesCounter
 from orders import services as order_services
+from orders import tallies
 from orders.models import (
     Comment,
     Order,
@@ -279,6 +280,8 @@ class Generator:
             self.log("projects and the portfolio")
             self._projects()
             self._snapshots()
+            # The orders were written in bulk: one tally row each, folded as the worker would.
+            tallies.compact()
             self.log("committing")
         self.log("vacuuming and analysing")
         with connection.cursor() as cursor:

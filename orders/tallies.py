@@ -1,0 +1,136 @@
+"""How many orders each department has in each state, kept by the database (PostgreSQL).
+
+The order list shows how many orders the person may see. For a large department that count
+read some twenty thousand index entries on every list page. `orders_ordertally` holds the
+same numbers as rows of (department, status, n) that add up: PostgreSQL triggers on
+`orders_order` (migration 0008) add a row +1 for an order written or moved into a department
+and state and -1 for one moved out or deleted, whatever writes it (a service, a bulk update,
+SQL by hand), in the writer's own transaction. Writers only insert, so they never wait for
+each other on a counter row; a reader sums the rows of the departments it needs, which is
+exact in every snapshot. `compact` folds the rows into one per department and state
+(the worker runs it every quarter of an hour; `orders.tasks.compact_tallies`).
+
+On other databases (SQLite, for development) nothing is kept and the list counts the orders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection
+
+TABLE = "orders_ordertally"
+
+
+def available() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def count(departments: Iterable[int] | None, statuses: Iterable[str] | None = None,
+          *, exclude_statuses: Iterable[str] = ()) -> tuple[str, list]:
+    """SQL (and its parameters) of the number of orders of `departments` (every department
+    when None) in `statuses` (all when None) and not in `exclude_statuses`, for use inside a
+    larger query."""
+    sql = f"SELECT COALESCE(SUM(n), 0) FROM {TABLE} WHERE TRUE"  # noqa: S608
+    params: list = []
+    if departments is not None:
+        sql += " AND department_id = ANY(%s)"
+        params.append(list(departments))
+    if statuses is not None:
+        sql += " AND status = ANY(%s)"
+        params.append(list(statuses))
+    excluded = list(exclude_statuses)
+    if excluded:
+        sql += " AND NOT (status = ANY(%s))"
+        params.append(excluded)
+    return sql, params
+
+
+def compact() -> int:
+    """Fold the rows into one per department and state; returns how many rows were folded.
+
+    One statement: the rows it deletes are summed into new ones in the same snapshot, so a
+    reader at any moment sums the same numbers. Rows a writer adds meanwhile are not seen by
+    the statement and stay for the next run; two runs at once fold each row once.
+    """
+    if not available():
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH folded AS (DELETE FROM {TABLE} RETURNING department_id, status, n), "  # noqa: S608
+            f"summed AS (INSERT INTO {TABLE} (department_id, status, n) "
+            "SELECT department_id, status, SUM(n) FROM folded GROUP BY department_id, status "
+            "HAVING SUM(n) <> 0 RETURNING 1) "
+            "SELECT (SELECT COUNT(*) FROM folded)"
+        )
+        return cursor.fetchone()[0]
+
+
+def rebuild() -> None:
+    """Count every department's orders afresh (after a load that bypassed the triggers).
+
+    Writers to the orders wait while it runs (a SHARE lock), so no change falls between the
+    count and the new rows.
+    """
+    if not available():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE orders_order IN SHARE MODE")
+        cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {TABLE} (department_id, status, n) "  # noqa: S608
+            "SELECT department_id, status, COUNT(*) FROM orders_order "
+            "GROUP BY department_id, status"
+        )
+
+
+def visible_count(user, filters: dict) -> int | None:
+    """How many orders the order list shows `user` with `filters`, from the tallies where
+    they can tell: no filter but the states (and the sort), on PostgreSQL. None otherwise.
+
+    The orders of the person's departments are summed from the tallies: all of those they
+    coordinate, the submitted ones (not drafts) of those they belong to, and their own drafts
+    there, counted from the orders by the writer's index. The orders they see in other ways
+    (their provider's, a direct permission, their own elsewhere) are counted as
+    `orders.selectors.order_count` counts them, in the same query.
+    """
+    from organisation.selectors import standing_of
+
+    from .models import Order
+    from .permissions import sees_all, visibility_branches
+
+    if not available() or any(value for name, value in filters.items()
+                               if name not in {"status", "sort"}):
+        return None
+    statuses = list(filters.get("status") or []) or None
+    draft = Order.Status.DRAFT
+    parts: list[tuple[str, list]] = []
+    if sees_all(user):
+        parts.append(count(None, statuses))
+    else:
+        standing = standing_of(user)
+        if not (standing.member or standing.coordinate):
+            return None
+        member = [pk for pk in standing.member if pk not in standing.coordinate]
+        if standing.coordinate:
+            parts.append(count(standing.coordinate, statuses))
+        if member:
+            parts.append(count(member, statuses, exclude_statuses=[draft]))
+            if statuses is None or draft in statuses:
+                own = Order.objects.filter(department_id__in=member, status=draft,
+                                           orderer=user).order_by().values("pk")
+                sql, params = own.query.sql_with_params()
+                parts.append((f"SELECT COUNT(*) FROM ({sql}) AS own_drafts",  # noqa: S608
+                              list(params)))
+        departments, others = visibility_branches(user)
+        base = Order.objects.order_by()
+        if statuses is not None:
+            base = base.filter(status__in=statuses)
+        ways = [base.filter(way).exclude(departments).values("pk") for way in others]
+        sql, params = ways[0].union(*ways[1:]).order_by().query.sql_with_params()
+        parts.append((f"SELECT COUNT(*) FROM ({sql}) AS other_ways",  # noqa: S608
+                      list(params)))
+    query = " + ".join(f"({sql})" for sql, _params in parts)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {query}", [p for _sql, params in parts for p in params])  # noqa: S608
+        return int(cursor.fetchone()[0])
