@@ -128,6 +128,52 @@ class Server:
             found[pid] = values
         return found
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU the workers have used so far, in seconds."""
+        return sum(_process_cpu(pid) for pid in self.worker_pids())
+
+
+def _process_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    # utime and stime, the 14th and 15th fields of stat (counted from the pid).
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_busy_seconds() -> float:
+    """CPU seconds every core of the machine has spent busy (not idle) since boot."""
+    try:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0.0
+    idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle and iowait
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU per request over a run: the web workers' own, and the whole machine's (PostgreSQL,
+    Redis and the load generator included, and whatever else runs). On a shared machine these
+    are steadier than requests per second, which the other programs slow."""
+
+    def __init__(self, server: Server):
+        self.server = server
+        self.workers = server.cpu_seconds()
+        self.machine = _machine_busy_seconds()
+        self.generator = time.process_time()
+
+    def per_request(self, requests: int) -> dict[str, Any]:
+        if not requests:
+            return {}
+        def ms(seconds: float) -> float:
+            return round(seconds * 1000 / requests, 2)
+        return {
+            "workers_ms": ms(self.server.cpu_seconds() - self.workers),
+            "machine_ms": ms(_machine_busy_seconds() - self.machine),
+            "load_generator_ms": ms(time.process_time() - self.generator),
+        }
+
 
 # --- the load generator ---------------------------------------------------------------------------
 
@@ -328,17 +374,22 @@ def measure_http(plan: LoadPlan, *, seconds: float, soak: float, connections: in
         run_load(warm, port=server.port, connections=2, seconds=min(10.0, seconds / 2 + 2))
         start_memory = server.memory()
         log(f"  list throughput: {connections} connections for {seconds:g} s")
+        meter = CpuMeter(server)
         listing = run_load(list_chooser(plan), port=server.port, connections=connections,
                            seconds=seconds)
         result["list"] = report(listing)
+        result["list"]["cpu_per_request"] = cpu = meter.per_request(listing.count)
         log(f"    {result['list']['ok_per_second']} requests/s, "
-            f"{result['list']['errors']} errors, p95 {result['list']['latency']['p95_ms']} ms")
+            f"{result['list']['errors']} errors, p95 {result['list']['latency']['p95_ms']} ms; "
+            f"CPU per request: web workers {cpu.get('workers_ms')} ms, whole machine "
+            f"{cpu.get('machine_ms')} ms")
         samples = []
         mixed_memory_start = server.memory()
         mixed = None
         if soak > 0:
             log(f"  mixed load: {connections} connections for {soak:g} s")
             choose = mixed_chooser(plan, random.Random(seed + 1))
+            meter = CpuMeter(server)
             stop_at = time.monotonic() + soak
             outcomes = []
             # In slices, to follow the workers' memory as the load goes on.
@@ -351,6 +402,7 @@ def measure_http(plan: LoadPlan, *, seconds: float, soak: float, connections: in
                                               server.memory().values())})
             mixed = _merge(outcomes)
             result["mixed"] = report(mixed)
+            result["mixed"]["cpu_per_request"] = meter.per_request(mixed.count)
             result["mixed"]["duration_s"] = soak
             mixed_report = result["mixed"]
             log(f"    {mixed_report['ok_per_second']} requests/s, {mixed_report['errors']} "

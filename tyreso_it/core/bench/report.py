@@ -207,13 +207,18 @@ def text(result: dict[str, Any]) -> str:
         for name in ("list", "mixed"):
             run = http.get(name)
             if run:
+                cpu = run.get("cpu_per_request", {})
                 rows.append([name, run["seconds"], run["ok_per_second"], run["errors"],
-                             run["latency"]["median_ms"], run["latency"]["p95_ms"]])
+                             run["latency"]["median_ms"], run["latency"]["p95_ms"],
+                             cpu.get("workers_ms", ""), cpu.get("machine_ms", "")])
         memory = http["memory"]
         parts.append(
             f"HTTP: gunicorn, {http['workers']} sync workers, {http['connections']} "
             "connections\n"
-            + _table(["load", "seconds", "req/s", "errors", "p50 ms", "p95 ms"], rows)
+            + _table(["load", "seconds", "req/s", "errors", "p50 ms", "p95 ms",
+                      "CPU/req web", "CPU/req machine"], rows)
+            + "\n(CPU per request in ms: the web workers' own, and the whole machine's with "
+            "PostgreSQL, Redis and the load generator)"
             + f"\nworkers' peak memory {memory['peak_mb']} MB; memory over the mixed load "
             f"{memory['growth_percent']} % after its first slice "
             f"({memory.get('growth_from_before_mixed_percent')} % from before it)\n"
