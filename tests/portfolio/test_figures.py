@@ -148,6 +148,25 @@ def test_backlog_counts_medians_and_age_groups(waiting_orders, it_chief):
     assert [b.count for _label, _a, b in backlog.rows] == [1, 0, 1, 0, 1]
 
 
+def test_backlog_counts_every_order_of_a_day(department, it_chief):
+    """The orders waiting are counted a day at a time: several of one day each count."""
+    for _ in range(3):
+        timed_order(department, S.SUBMITTED, submitted_at=days_ago(TODAY, 10, hour=9))
+    timed_order(department, S.READY_FOR_DECISION, submitted_at=days_ago(TODAY, 10, hour=23))
+    timed_order(department, S.READY_FOR_DECISION, submitted_at=days_ago(TODAY, 50))
+    for _ in range(2):
+        timed_order(department, S.PLANNED, submitted_at=days_ago(TODAY, 90),
+                    decided_at=days_ago(TODAY, 20, hour=8))
+    filters = Filters(2025)
+    backlog = dashboard.backlog(dashboard.order_scope(it_chief, filters), filters, TODAY)
+    decision, delivery = backlog.decision, backlog.delivery
+    assert (decision.count, decision.median, decision.oldest) == (5, 10, 50)
+    assert [b.count for b in decision.buckets] == [4, 0, 1, 0, 0]
+    assert backlog.ready_for_decision == 2
+    assert (delivery.count, delivery.median, delivery.oldest) == (2, 20, 20)
+    assert [b.count for b in delivery.buckets] == [0, 2, 0, 0, 0]
+
+
 def test_each_age_group_links_to_exactly_its_orders(client, waiting_orders, it_chief):
     filters = Filters(2025)
     backlog = dashboard.backlog(dashboard.order_scope(it_chief, filters), filters, TODAY)

@@ -91,10 +91,10 @@ def setting(department, other_department, change_manager, make_project):
 
 
 # The dashboard, for the IT chief:
-#   1. orders waiting now: state, day submitted, day decided       (backlog)
+#   1. orders waiting now, counted by queue and day entered        (backlog; one GROUP BY)
 #   2. orders by department and state, created in the year         (one GROUP BY)
 #   3. decided or delivered in the year, by month and for the year (lead times; on
-#      PostgreSQL summarised by the database)
+#      PostgreSQL summarised by the database, decided and delivered apart, one query)
 #   4. the next meeting of the board, with its number of items
 #   5. the order ids on its agenda
 #   6. the ten orders ready for decision, with their departments
