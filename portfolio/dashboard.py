@@ -773,7 +773,7 @@ def catalogue_figures(filters: Filters, today: date) -> list[KeyFigure]:
     dates and licence renewals coming up, licences in use."""
     from servicecatalog.contracts import DUE_MONTHS_DEFAULT, due_items
     from servicecatalog.models import Licence, Service
-    from servicecatalog.plans import MANAGED_LIFECYCLES, systems_missing_plans
+    from servicecatalog.plans import MANAGED_LIFECYCLES, count_systems_missing_plans
 
     services = Service.objects.all()
     if filters.department is not None:
@@ -798,7 +798,7 @@ def catalogue_figures(filters: Filters, today: date) -> list[KeyFigure]:
             f"{catalogue}?{urlencode(query)}", note,
         ))
     managed = sum(by_lifecycle.get(v, {"n": 0})["n"] for v in MANAGED_LIFECYCLES)
-    missing = systems_missing_plans(
+    missing = count_systems_missing_plans(
         filters.year, department_id=filters.department.pk if filters.department else None
     )
     query = {"year": filters.year}
@@ -807,7 +807,7 @@ def catalogue_figures(filters: Filters, today: date) -> list[KeyFigure]:
     figures.append(KeyFigure(
         _("Systems without an approved plan with continuity planning for %(year)s")
         % {"year": filters.year},
-        charts.fmt(len(missing)),
+        charts.fmt(missing),
         reverse("servicecatalog:plans_missing") + "?" + urlencode(query),
         _("of %(count)s systems in use or being phased out") % {"count": managed},
     ))

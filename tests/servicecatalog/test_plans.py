@@ -287,6 +287,10 @@ def test_systems_without_an_approved_plan_or_a_continuity_plan_are_listed(owner)
     # Last year is complete for the system that only has last year's plan.
     assert "Bara förra året" not in {r.service.name for r in
                                      plans.systems_missing_plans(THIS_YEAR - 1)}
+    # The dashboard's figure counts exactly the systems listed.
+    assert plans.count_systems_missing_plans(THIS_YEAR) == len(rows) == 4
+    assert plans.count_systems_missing_plans(THIS_YEAR - 1) == len(
+        plans.systems_missing_plans(THIS_YEAR - 1))
 
 
 def test_the_list_can_be_limited_to_one_department(department, other_department, owner):
@@ -294,6 +298,7 @@ def test_the_list_can_be_limited_to_one_department(department, other_department,
     Service.objects.create(name="SOC-system", department=other_department)
     rows = plans.systems_missing_plans(THIS_YEAR, department_id=department.pk)
     assert [row.service.name for row in rows] == ["BUF-system"]
+    assert plans.count_systems_missing_plans(THIS_YEAR, department_id=department.pk) == 1
 
 
 def test_a_review_month_is_named(owner):
