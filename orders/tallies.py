@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection
+from django.db.models import Q
 
 TABLE = "orders_ordertally"
 
@@ -126,7 +127,15 @@ def visible_count(user, filters: dict) -> int | None:
         base = Order.objects.order_by()
         if statuses is not None:
             base = base.filter(status__in=statuses)
-        ways = [base.filter(way).exclude(departments).values("pk") for way in others]
+        own = Q(orderer=user)
+        seen = [*standing.member, *standing.coordinate]
+        ways = [
+            # Orders written by the person are all in their departments' half but for those
+            # of other departments: asked so, the writer's index answers alone.
+            (base.filter(way).exclude(department_id__in=seen) if way == own
+             else base.filter(way).exclude(departments)).values("pk")
+            for way in others
+        ]
         sql, params = ways[0].union(*ways[1:]).order_by().query.sql_with_params()
         parts.append((f"SELECT COUNT(*) FROM ({sql}) AS other_ways",  # noqa: S608
                       list(params)))
