@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from django.db import connection
 from django.db.models import Q
 
+from organisation import access
+
 TABLE = "orders_ordertally"
 
 
@@ -95,15 +97,28 @@ def visible_count(user, filters: dict) -> int | None:
     (their provider's, a direct permission, their own elsewhere) are counted as
     `orders.selectors.order_count` counts them, in the same query.
     """
+    if not available() or any(value for name, value in filters.items()
+                               if name not in {"status", "sort"}):
+        return None
+    statuses = sorted(filters.get("status") or []) or None
+    # The query depends only on who asks and the states: the person's request reuses it from
+    # the access cache (organisation.access), which a change of their rights renews.
+    query = access.fact(user, f"order-count:{','.join(statuses or ['all'])}",
+                        lambda: _count_query(user, statuses))
+    if query is None:
+        return None
+    sql, params = query
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.fetchone()[0])
+
+
+def _count_query(user, statuses: list[str] | None) -> tuple[str, list] | None:
     from organisation.selectors import standing_of
 
     from .models import Order
     from .permissions import sees_all, visibility_branches
 
-    if not available() or any(value for name, value in filters.items()
-                               if name not in {"status", "sort"}):
-        return None
-    statuses = list(filters.get("status") or []) or None
     draft = Order.Status.DRAFT
     parts: list[tuple[str, list]] = []
     if sees_all(user):
@@ -140,6 +155,4 @@ def visible_count(user, filters: dict) -> int | None:
         parts.append((f"SELECT COUNT(*) FROM ({sql}) AS other_ways",  # noqa: S608
                       list(params)))
     query = " + ".join(f"({sql})" for sql, _params in parts)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {query}", [p for _sql, params in parts for p in params])  # noqa: S608
-        return int(cursor.fetchone()[0])
+    return f"SELECT {query}", [p for _sql, params in parts for p in params]
