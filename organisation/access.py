@@ -116,6 +116,31 @@ def fact[T](user: Any, name: str, compute: Callable[[], T]) -> T:
     return value
 
 
+def shared[T](name: str, compute: Callable[[], T]) -> T:
+    """`compute()` for everyone, kept until the next change of access: for what follows from
+    people's rights alone (who holds a role's permission, say). Computed afresh when the cache
+    is not in use or away."""
+    if not enabled():
+        return compute()
+    key = f"{_prefix()}:shared:{name}"
+    try:
+        found = cache.get_many([_generation_key(), key])
+    except Exception:
+        logger.warning("Access cache unreachable; %s read from the database", name)
+        return compute()
+    generation = found.get(_generation_key())
+    cached = found.get(key)
+    if generation is not None and cached is not None and cached[0] == generation:
+        return cached[1]
+    value = compute()
+    if generation is not None:
+        try:
+            cache.set(key, (generation, value), CACHE_SECONDS)
+        except Exception:
+            logger.warning("Access cache unreachable; %s not kept", name)
+    return value
+
+
 def bump(**_signal_kwargs: Any) -> None:
     """Something that decides access has changed: no entry cached before now is used again.
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from board import services as board_services
 from orders.models import Order
 from organisation import access
-from organisation.models import Role
+from organisation.models import Role, User
 from organisation.services import (
     department_add_member,
     department_remove_member,
@@ -255,3 +255,29 @@ def test_an_order_of_a_department_left_by_the_daily_sync_is_hidden_at_once(
     memberships_sync_all()
     assert Order.objects.filter(pk=order.pk).exists()
     assert order.title not in listed(client)
+
+
+def test_what_follows_from_everyones_rights_is_kept_until_a_change_of_access(
+    department, outsider
+):
+    calls = []
+
+    def holders():
+        calls.append(1)
+        return sorted(User.objects.filter(groups__isnull=False).values_list("pk", flat=True))
+
+    first = access.shared("holders", holders)
+    assert access.shared("holders", holders) == first
+    assert len(calls) == 1
+
+    factories.add_role(outsider, Role.Code.IT_CHIEF)
+    assert outsider.pk in access.shared("holders", holders)
+    assert len(calls) == 2
+
+
+def test_what_follows_from_everyones_rights_is_computed_each_time_without_the_cache(settings):
+    settings.ACCESS_CACHE = False
+    calls = []
+    access.shared("numbers", lambda: calls.append(1))
+    access.shared("numbers", lambda: calls.append(1))
+    assert len(calls) == 2
