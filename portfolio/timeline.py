@@ -31,6 +31,7 @@ from django.db.models import (
     Window,
     prefetch_related_objects,
 )
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.formats import get_format
@@ -294,6 +295,14 @@ def link_counts(timeline: Timeline, query: str, department: Department | None) -
     ]
 
 
+def _address(name: str):
+    """The address of the view `name` for an object's id, from one reverse (a timeline's
+    page links to fifty rows)."""
+    placeholder = 987654321
+    prefix, suffix = reverse(name, args=[placeholder]).split(str(placeholder))
+    return lambda pk: f"{prefix}{pk}{suffix}"
+
+
 def build(user: User, year: int, department: Department | None = None,
           today: date | None = None, *, quarter: int | None = None, page: int | None = 1,
           per_page: int | None = None, departments: Iterable[int] | None = None,
@@ -372,11 +381,14 @@ def build(user: User, year: int, department: Department | None = None,
 
     health_labels = {None: _("Not reported"), "": _("Not reported"),
                      **{value: str(label) for value, label in Health.choices}}
+    # What get_absolute_url and get_FOO_display give, worked out once a page, not per row.
+    phases = {value: str(label) for value, label in Project.Phase.choices}
+    project_url = _address("portfolio:project")
     for project in projects:
         row = place(Row(
-            kind="project", title=project.name, url=project.get_absolute_url(), reference="",
+            kind="project", title=project.name, url=project_url(project.pk), reference="",
             department=project.sponsor_department, start=project.planned_start,
-            end=project.planned_end, status=project.get_phase_display(),
+            end=project.planned_end, status=phases.get(project.phase, project.phase),
             status_value=project.status, health=project.health,
             rank=project.entry.rank if hasattr(project, "entry") else None,
             health_label=health_labels[project.health],
@@ -389,11 +401,16 @@ def build(user: User, year: int, department: Department | None = None,
             for m in project.milestones.all()
         ]
         timeline.rows.append(row)
+    states: dict[str, str] = {}
+    order_url = _address("orders:detail")
     for order in page_orders:
+        if not states:
+            states = {value: str(label) for value, label in Order.Status.choices}
         timeline.rows.append(place(Row(
-            kind="order", title=order.title, url=order.get_absolute_url(),
+            kind="order", title=order.title, url=order_url(order.pk),
             reference=order.reference or "", department=order.department,
-            start=order.planned_start, end=order.planned_end, status=order.get_status_display(),
+            start=order.planned_start, end=order.planned_end,
+            status=states.get(order.status, order.status),
             status_value=order.status,
         )))
 

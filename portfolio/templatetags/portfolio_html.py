@@ -1,0 +1,32 @@
+"""Template tags writing the timeline's repeated markup in Python (see portfolio.html)."""
+
+from django import template
+
+from portfolio import html
+
+register = template.Library()
+
+
+@register.simple_tag
+def gantt_rows(rows):
+    """`{% gantt_rows timeline.rows %}`: the chart's row of each row of the page."""
+    return html.gantt_rows(rows)
+
+
+@register.simple_tag
+def timeline_table_rows(rows):
+    """`{% timeline_table_rows timeline.rows %}`: the table's row of each row of the page."""
+    return html.table_rows(rows)
+
+
+@register.simple_tag
+def department_rows(lines):
+    """`{% department_rows timeline.departments %}`: the planned orders counted by
+    department and quarter, a row each."""
+    return html.department_rows(lines)
+
+
+@register.simple_tag
+def total_cells(cells):
+    """`{% total_cells timeline.total_cells %}`: the total row's counts."""
+    return html.total_cells(cells)
