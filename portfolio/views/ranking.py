@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from orders.models import Order
 from tyreso_it.core.exports import export_response
@@ -165,23 +165,35 @@ def _page(request: HttpRequest, *, bound: dict | None = None, add_form=None, sta
         "page": page,
         "can_manage": can_manage,
         "sees_whole": perms.sees_whole_portfolio(user),
-        "query": query_without(request, "export", "change", "awaiting"),
-        "page_query": query_without(request, "export", "change", "page"),
+        "query": query_without(request, "export", "change", "awaiting", "add"),
+        "page_query": query_without(request, "export", "change", "page", "add"),
         # The address of an entry's forms is this and its id (one reverse, not one a row).
         "tools_prefix": reverse("portfolio:entry_tools", args=[1]).removesuffix("1/"),
     }
     if can_manage:
-        candidates = selectors.rankable_orders()
+        # The change orders to rank (a couple of hundred options) are listed on request:
+        # the form comes in place of its link (htmx), or with the page (`?add=1`).
+        has_candidates = add_form is not None or selectors.rankable_orders().exists()
+        if add_form is None and has_candidates and request.GET.get("add") == "1":
+            add_form = _add_form()
         context.update({
-            # The options need only each order's name (its reference and title).
-            "add_form": add_form or AddOrderForm(
-                orders=candidates.select_related(None).only("reference", "title")),
-            "has_candidates": add_form is not None or candidates.exists(),
+            "add_form": add_form,
+            "has_candidates": has_candidates,
+            "add_prefix": query_without(request, "export", "change", "add"),
             **_awaiting(request),
             "threshold": services.large_order_threshold(),
             "history": list(selectors.rank_history(limit=5)),
         })
     return render(request, "portfolio/ranking.html", context, status=status)
+
+
+def _add_form() -> AddOrderForm:
+    """The form to rank a change order, asked for: the choice of order focused."""
+    # The options need only each order's name (its reference and title).
+    form = AddOrderForm(
+        orders=selectors.rankable_orders().select_related(None).only("reference", "title"))
+    form.fields["order"].widget.attrs["autofocus"] = True
+    return form
 
 
 #: Approved project orders without a project listed unless all are asked for.
@@ -281,11 +293,18 @@ def entry_remove(request: HttpRequest, entry_pk: int) -> HttpResponse:
     return redirect("portfolio:ranking")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def order_add(request: HttpRequest) -> HttpResponse:
+    """Rank a larger change order (POST). GET gives the form with the orders to choose from,
+    for the ranked portfolio's section (htmx); without script the link leads to the page
+    with the form open."""
     require_access(request)
     if not perms.can_manage_portfolio(request.user):
         raise PermissionDenied
+    if request.method == "GET":
+        if not request.htmx:
+            return redirect(reverse("portfolio:ranking") + "?add=1#h-add")
+        return render(request, "portfolio/ranking.html#add", {"add_form": _add_form()})
     form = AddOrderForm(request.POST, orders=selectors.rankable_orders())
     if not form.is_valid():
         return _page(request, add_form=form, status=400)

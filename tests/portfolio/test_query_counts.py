@@ -154,24 +154,42 @@ def test_the_project_list_has_a_fixed_number_of_queries(client, make_project, or
 
 # The ranked portfolio, for the change manager:
 #   1. the entries the user may see, with their projects and orders joined
-#   2. is there a larger change order to rank (EXISTS)
+#   2. is there a larger change order to rank (EXISTS; the orders come on request)
 #   3. approved project orders without a project (the first ten, and how many)
 #   4. the latest rank changes with their people
 RANKING = 4
+# The form to rank a change order, on request: the orders to choose from.
+RANKING_ADD = 1
 
 
 def test_the_ranking_has_a_fixed_number_of_queries(client, make_project, change_manager,
-                                                   department):
+                                                   department, decided_order):
     for i in range(3):
         make_project(f"Projekt {i}")
+    for _ in range(2):
+        decided_order(kind=Order.Kind.CHANGE, estimated_cost=500_000)
     client.force_login(change_manager)
     _, few = measure(client, reverse("portfolio:ranking"))
     for i in range(3, 12):
         make_project(f"Projekt {i}")
     response, many = measure(client, reverse("portfolio:ranking"))
     assert len(response.context["rows"]) == 12
+    assert response.context["has_candidates"]
     assert len(few) == len(many)
     assert_count(many, RANKING)
+
+
+def test_the_form_to_rank_a_change_order_takes_one_query(client, change_manager,
+                                                        decided_order):
+    url = reverse("portfolio:order_add")
+    client.force_login(change_manager)
+    client.get(url, headers={"HX-Request": "true"})
+    for _ in range(3):
+        decided_order(kind=Order.Kind.CHANGE, estimated_cost=500_000)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, headers={"HX-Request": "true"})
+    assert response.content.decode().count("<option value=") == 4  # and "Choose an order"
+    assert_count(ctx, RANKING_ADD)
 
 
 # The timeline, for the IT chief:

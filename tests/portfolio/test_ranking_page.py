@@ -182,6 +182,55 @@ def test_the_change_orders_to_rank_are_offered_and_a_choice_is_kept(client, entr
     assert 'aria-invalid' not in html and 'required' in html
 
 
+def test_the_change_orders_to_rank_come_on_request(client, entries, decided_order,
+                                                  change_manager):
+    """The page links to the form to rank a change order instead of listing every order
+    that may be ranked; the form comes in place of the link (htmx), or with the page."""
+    from decimal import Decimal
+
+    order = decided_order(kind=Order.Kind.CHANGE, estimated_cost=Decimal("300000"),
+                          title="Nytt <system> & mer")
+    client.force_login(change_manager)
+    page = client.get(URL + "?page=1")
+    content = page.content.decode()
+    assert page.context["add_form"] is None and page.context["has_candidates"]
+    assert "Nytt &lt;system&gt;" not in content
+    add = reverse("portfolio:order_add")
+    assert (f'href="?page=1&amp;add=1#h-add" hx-get="{add}" hx-target="#add-order" '
+            'hx-swap="outerHTML">Välj en beställning</a>') in content
+
+    asked = client.get(add, headers=HTMX)
+    assert asked.status_code == 200
+    form = asked.content.decode()
+    assert f'action="{add}"' in form and "csrfmiddlewaretoken" in form
+    assert f'<option value="{order.pk}">' in form and "Nytt &lt;system&gt; &amp; mer" in form
+    assert "autofocus" in form
+    assert "<html" not in form and "Rangordna en större" not in form
+
+    # Without script: the page with the form open, its other links without it.
+    assert client.get(add).url == URL + "?add=1#h-add"
+    opened = client.get(URL + "?add=1")
+    assert order in opened.context["add_form"].fields["order"].queryset
+    assert "Nytt &lt;system&gt; &amp; mer" in opened.content.decode()
+    assert "add=1" not in opened.context["page_query"]
+
+
+def test_without_orders_to_rank_the_page_says_so(client, entries, change_manager):
+    client.force_login(change_manager)
+    for url in (URL, URL + "?add=1"):
+        response = client.get(url)
+        assert response.context["add_form"] is None
+        assert "Ingen större ändringsbeställning väntar" in response.content.decode()
+
+
+def test_only_the_change_manager_gets_the_form_to_rank(client, entries, it_chief, orderer):
+    add = reverse("portfolio:order_add")
+    assert client.get(add, headers=HTMX).status_code == 302  # to the login
+    for person in (it_chief, orderer):
+        client.force_login(person)
+        assert client.get(add, headers=HTMX).status_code in (403, 404)
+
+
 @pytest.fixture
 def pages_of_two(monkeypatch):
     monkeypatch.setattr(ranking, "ENTRIES_PER_PAGE", 2)

@@ -240,7 +240,7 @@ def test_a_larger_change_order_is_ranked_through_the_page(client, world, decided
                                                             change_manager):
     order = decided_order(kind=Order.Kind.CHANGE, estimated_cost=Decimal("300000"))
     client.force_login(change_manager)
-    page = client.get(reverse("portfolio:ranking"))
+    page = client.get(reverse("portfolio:ranking") + "?add=1")
     assert order in page.context["add_form"].fields["order"].queryset
     response = client.post(reverse("portfolio:order_add"),
                            {"order": order.pk, "reason": "Berör alla skolor."})
