@@ -6,7 +6,8 @@ from datetime import date, datetime, time
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet, Window
 from django.utils import timezone
 
 from orders.models import Order
@@ -134,13 +135,7 @@ RANKING_ROW_FIELDS = (
 )
 
 
-def ranked_entries(user: User, *, row_fields_only: bool = False) -> list[PortfolioEntry]:
-    """The ranked portfolio as far as `user` may see it, with what each row shows.
-
-    Ranks are the portfolio's own: someone who sees part of it sees gaps, not a renumbering.
-    `row_fields_only`: only the columns the page's rows show, not the orders' and reports'
-    texts (a tenth of the data for 250 entries).
-    """
+def _ranked(user: User, *, row_fields_only: bool = False) -> QuerySet[PortfolioEntry]:
     entries = PortfolioEntry.objects.select_related(
         "project", "project__sponsor_department", "project__latest_report",
         "order", "order__department",
@@ -152,7 +147,49 @@ def ranked_entries(user: User, *, row_fields_only: bool = False) -> list[Portfol
     visible = Q(project__in=projects_visible_to(user).values("pk")) | Q(
         order__in=orders_visible_to(user).values("pk")
     )
-    return list(entries.filter(visible))
+    return entries.filter(visible)
+
+
+def ranked_entries(user: User, *, row_fields_only: bool = False) -> list[PortfolioEntry]:
+    """The ranked portfolio as far as `user` may see it, with what each row shows.
+
+    Ranks are the portfolio's own: someone who sees part of it sees gaps, not a renumbering.
+    `row_fields_only`: only the columns the page's rows show, not the orders' and reports'
+    texts (a tenth of the data for 250 entries).
+    """
+    return list(_ranked(user, row_fields_only=row_fields_only))
+
+
+def ranked_page(user: User, number: int | str | None, per_page: int, *,
+                holding: int | None = None) -> tuple[Page, list[PortfolioEntry]]:
+    """A page of the ranked portfolio as `user` may see it (what its rows show), and the
+    page (Django's, over the positions) it is: the page `number` (the first for anything
+    not a number, the last for one past it), or the one holding the entry `holding`.
+
+    One query, which counts the entries too; the entries of other pages are not read (250
+    entries with their projects and orders were a thousand model instances a view). Asking
+    for the page of an entry takes one more (the places), a page past the last one too.
+    """
+    entries = _ranked(user, row_fields_only=True)
+    if holding is not None:
+        places = list(entries.values_list("pk", flat=True))
+        if holding in places:
+            number = places.index(holding) // per_page + 1
+    try:
+        wanted = max(int(number or 1), 1)
+    except (TypeError, ValueError):
+        wanted = 1
+
+    def read(page_number: int) -> list[PortfolioEntry]:
+        start = (page_number - 1) * per_page
+        return list(entries.annotate(total=Window(Count("pk")))[start:start + per_page])
+
+    shown = read(wanted)
+    total = shown[0].total if shown else (entries.count() if wanted > 1 else 0)
+    page = Paginator(range(total), per_page).get_page(wanted)
+    if page.number != wanted:  # past the last page: the last one
+        shown = read(page.number)
+    return page, shown
 
 
 def rank_history(limit: int | None = None) -> QuerySet[RankChange]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -126,17 +125,6 @@ def _open_entry(request: HttpRequest, bound: dict) -> int | None:
 ENTRIES_PER_PAGE = 50
 
 
-def _page_number(request: HttpRequest, entries: list[PortfolioEntry],
-                 open_pk: int | None) -> int | str | None:
-    """The page to show: the one holding the entry whose forms are open, or the one asked
-    for (Django's paginator makes anything else the first or the last)."""
-    if open_pk is not None:
-        for position, entry in enumerate(entries):
-            if entry.pk == open_pk:
-                return position // ENTRIES_PER_PAGE + 1
-    return request.GET.get("page")
-
-
 def ranking_address(rank: int) -> str:
     """The ranked portfolio's page holding place `rank` (the change manager's view, where the
     places run without gaps)."""
@@ -150,13 +138,13 @@ def _page(request: HttpRequest, *, bound: dict | None = None, add_form=None, sta
     made for that one entry on request (htmx, or this page with `?change=<id>`, which opens
     the page holding it): 250 entries' forms on every view cost half a second."""
     user = request.user
-    entries = selectors.ranked_entries(user, row_fields_only=True)
     can_manage = perms.can_manage_portfolio(user)
     bound = bound or {}
     open_pk = _open_entry(request, bound) if can_manage else None
-    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(
-        _page_number(request, entries, open_pk))
-    rows = _rows(page.object_list)
+    # The page holding the entry whose forms are open, or the one asked for.
+    page, entries = selectors.ranked_page(user, request.GET.get("page"), ENTRIES_PER_PAGE,
+                                          holding=open_pk)
+    rows = _rows(entries)
     for row in rows:
         if row["entry"].pk == open_pk:
             row["forms"] = _tools(row["entry"], bound)

@@ -179,6 +179,20 @@ def test_the_ranking_has_a_fixed_number_of_queries(client, make_project, change_
     assert_count(many, RANKING)
 
 
+def test_a_page_of_the_ranking_reads_only_its_entries(client, make_project, change_manager,
+                                                      monkeypatch):
+    from portfolio.views import ranking
+
+    monkeypatch.setattr(ranking, "ENTRIES_PER_PAGE", 5)
+    for i in range(12):
+        make_project(f"Projekt {i:02}")
+    client.force_login(change_manager)
+    response, ctx = measure(client, reverse("portfolio:ranking") + "?page=2")
+    assert [row["entry"].rank for row in response.context["rows"]] == [6, 7, 8, 9, 10]
+    assert response.context["page"].paginator.count == 12
+    assert_count(ctx, RANKING)
+
+
 def test_the_form_to_rank_a_change_order_takes_one_query(client, change_manager,
                                                         decided_order):
     url = reverse("portfolio:order_add")
