@@ -144,8 +144,11 @@ def _ranked(user: User, *, row_fields_only: bool = False) -> QuerySet[PortfolioE
         entries = entries.only(*RANKING_ROW_FIELDS)
     else:
         entries = entries.select_related("project__manager")
+    # The orders' permission filter asked of the ranked orders only (a hundred or so), not of
+    # every order the person may see (21,000 for a large department's IT lead: 12 ms).
+    ranked_orders = Order.objects.filter(portfolio_entry__isnull=False)
     visible = Q(project__in=projects_visible_to(user).values("pk")) | Q(
-        order__in=orders_visible_to(user).values("pk")
+        order__in=orders_visible_to(user, ranked_orders).values("pk")
     )
     return entries.filter(visible)
 
