@@ -94,6 +94,10 @@ def test_on_postgresql_the_database_works_out_the_same_lead_times(department, it
                     closed_at=at(2026, 12, 1))
     timed_order(department, Order.Status.DELIVERED, decided_at=at(2026, 3, 1),
                 delivered_at=at(2026, 6, 1))  # no submitted: out of the submitted → delivered
+    # Just after midnight in Stockholm, still the month before in UTC: counted in April,
+    # and the first minutes of the year in 2026.
+    timed_order(department, Order.Status.DELIVERED, submitted_at=at(2025, 12, 20),
+                decided_at=at(2026, 1, 1, 0, 10), delivered_at=at(2026, 4, 1, 0, 30))
     base = dashboard.order_scope(it_chief, dashboard.Filters(year=2026))
     start, end = dashboard.year_bounds(2026)
     decided = Q(decided_at__gte=start, decided_at__lt=end, submitted_at__isnull=False)
@@ -105,8 +109,9 @@ def test_on_postgresql_the_database_works_out_the_same_lead_times(department, it
                               "total": ("delivered_at", "submitted_at")}),
     ]
     orders = base.filter(decided | delivered)
-    in_database = dashboard._lead_in_database(orders, groups)
+    in_database = dashboard._lead_in_database(orders, groups, 2026)
     in_python = dashboard._lead_in_python(orders, groups)
+    assert in_database["delivery"][4].count == 1 and in_database["decision"][1].count == 1
     for name in ("decision", "delivery", "total"):
         months = {m for m, lead in in_python[name].items() if lead.count}
         assert {m for m, lead in in_database[name].items() if lead.count} == months
