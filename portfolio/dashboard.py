@@ -54,6 +54,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import ExtractMonth, TruncDate, TruncMonth
 from django.urls import reverse
@@ -71,7 +72,7 @@ from tyreso_it.core.models import OutboxMessage
 from . import charts
 from .models import DashboardSnapshot, Health, Project
 from .permissions import projects_visible_to
-from .selectors import report_period, start_of_day
+from .selectors import health_filter, report_missing_filter
 
 S = Order.Status
 #: The states shown as columns of "orders by state and department" (no drafts).
@@ -653,7 +654,8 @@ class HealthCount:
 
 @dataclass
 class ProjectFigures:
-    projects: list[Project]
+    #: How many open projects there are; every figure counts them all.
+    count: int
     health: list[HealthCount]
     budget: Decimal
     actual: Decimal
@@ -668,30 +670,49 @@ class ProjectFigures:
 
     @property
     def more(self) -> int:
-        return len(self.projects) - len(self.shown)
+        return self.count - len(self.shown)
 
 
 #: Open projects in the dashboard's budget chart and table unless all are asked for.
 PROJECTS_SHOWN = 15
+HEALTHS = (Health.RED.value, Health.AMBER.value, Health.GREEN.value, "none")
 
 
 def project_figures(user: User, filters: Filters, today: date,
                     all_projects: bool = False) -> ProjectFigures:
-    """One query: the open projects with their latest report. Every figure counts them all;
-    the budget chart and its table show the first PROJECTS_SHOWN unless `all_projects`."""
+    """One query: the first PROJECTS_SHOWN open projects (or, with `all_projects`, all) with
+    their latest report, each row carrying the figures of them all, worked out by the
+    database over every open project (window aggregates) by the conditions of the project
+    list each figure links to (selectors.health_filter, report_missing_filter)."""
     projects = projects_visible_to(user).filter(status__in=Project.OPEN_STATUSES)
     if filters.department is not None:
         projects = projects.filter(sponsor_department=filters.department)
-    projects = list(
+    totals = {
+        "n_count": Window(Count("pk")),
+        "n_budget": Window(Sum("budget")),
+        "n_actual": Window(Sum("actual_cost")),
+        "n_missing": Window(Count("pk", filter=report_missing_filter(today))),
+        **{f"n_{health}": Window(Count("pk", filter=health_filter(health)))
+           for health in HEALTHS},
+    }
+    rows = (
         projects.select_related("latest_report", "sponsor_department")
-        # What the figures, the table and the export show; not the texts.
+        # What the table and the chart show; not the texts.
         .only("name", "phase", "status", "budget", "actual_cost", "created_at",
               "sponsor_department__name", "sponsor_department__short_name",
               "latest_report__period", "latest_report__schedule", "latest_report__cost",
               "latest_report__scope")
+        .annotate(**totals)
         .order_by("entry__rank", "name")
     )
-    counts = Counter(project.health or "none" for project in projects)
+    shown = list(rows if all_projects else rows[:PROJECTS_SHOWN])
+    first = shown[0] if shown else None
+
+    def total(name: str) -> Any:
+        return getattr(first, f"n_{name}") if first is not None else None
+
+    counts = {health: total(health) or 0 for health in HEALTHS}
+    count = total("count") or 0
     open_states = [s.value for s in Project.OPEN_STATUSES]
     health = [
         HealthCount(h.value, str(h.label), counts[h.value],
@@ -699,26 +720,19 @@ def project_figures(user: User, filters: Filters, today: date,
         for h in (Health.RED, Health.AMBER, Health.GREEN)
     ] + [HealthCount("none", _("Not reported"), counts["none"],
                      filters.project_params(health="none", status=open_states))]
-    period = report_period(today)
-    period_end = start_of_day(period + relativedelta(months=1))
-    missing = sum(
-        1 for p in projects
-        if p.status == Project.Status.ACTIVE and p.created_at < period_end
-        and (p.latest_report is None or p.latest_report.period < period)
-    )
     result = ProjectFigures(
-        projects=projects, health=health,
-        budget=sum((p.budget or Decimal(0) for p in projects), Decimal(0)),
-        actual=sum((p.actual_cost for p in projects), Decimal(0)),
-        missing_reports=missing,
+        count=count, health=health,
+        budget=total("budget") or Decimal(0),
+        actual=total("actual") or Decimal(0),
+        missing_reports=total("missing") or 0,
         missing_href=filters.project_params(report_missing=1),
+        shown=shown,
     )
     result.health_chart = charts.bar_chart(
         _("Open projects by health"),
         [(h.label, h.count, charts.fmt(h.count), h.href, f"bar-health-{h.health}")
          for h in health],
     )
-    result.shown = projects if all_projects else projects[:PROJECTS_SHOWN]
     result.budget_chart = charts.paired_chart(
         _("Budget and actuals by project (SEK)"), _("Budget"), _("Actuals"),
         [(p.name, float(p.budget or 0), float(p.actual_cost), p.get_absolute_url())
@@ -729,8 +743,8 @@ def project_figures(user: User, filters: Filters, today: date,
         "not reported. Actuals %(actual)s SEK of a budget of %(budget)s SEK.",
         "%(count)s open projects: %(red)s red, %(amber)s amber, %(green)s green, %(none)s "
         "not reported. Actuals %(actual)s SEK of a budget of %(budget)s SEK.",
-        len(projects),
-    ) % {"count": len(projects), "red": counts[Health.RED], "amber": counts[Health.AMBER],
+        count,
+    ) % {"count": count, "red": counts[Health.RED], "amber": counts[Health.AMBER],
          "green": counts[Health.GREEN], "none": counts["none"],
          "actual": charts.fmt(result.actual), "budget": charts.fmt(result.budget)}
     return result

@@ -184,7 +184,7 @@ def management_report_pdf(board: Dashboard, entries: list[PortfolioEntry]) -> by
              f"{_days(lead.decision.median)} / {_days(lead.decision.p90)}"],
             [_("Decided to delivered, median / 90th percentile (days)"),
              f"{_days(lead.delivery.median)} / {_days(lead.delivery.p90)}"],
-            [_("Open projects"), len(board.projects.projects)],
+            [_("Open projects"), board.projects.count],
             [_("Budget of open projects"), _money(board.projects.budget)],
             [_("Actuals of open projects"), _money(board.projects.actual)],
             [_("Status reports missing for last month"), board.projects.missing_reports]]

@@ -175,7 +175,7 @@ def _table(board: figures.Dashboard, table: str) -> tuple[str, list, list] | Non
                    _("Budget (SEK)"), _("Actuals (SEK)"), _("Share of the budget used (%)")]
         rows = [[p.name, p.sponsor_department.name, p.get_phase_display(),
                  p.get_status_display(), health_label(p.health), p.budget, p.actual_cost,
-                 p.budget_used] for p in board.projects.projects]
+                 p.budget_used] for p in board.projects.shown]
         return _("Projects, budget and actuals"), headers, rows
     if table == "keyfigures":
         headers = [_("Key figure"), _("Value"), _("Note")]
@@ -201,7 +201,9 @@ def dashboard_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse
     if fmt not in {"csv", "xlsx"}:
         raise Http404
     _form, filters = _filters(request)
-    built = _table(figures.build(request.user, filters), table)
+    # The projects' table holds every open project, not the first the page shows.
+    built = _table(figures.build(request.user, filters, all_projects=table == "projects"),
+                   table)
     if built is None:
         raise Http404
     title, headers, rows = built

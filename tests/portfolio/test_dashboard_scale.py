@@ -33,11 +33,51 @@ def test_the_budget_table_shows_the_first_projects_and_counts_them_all(client, t
     response = client.get(URL + "?year=2026")
     figures = response.context["d"].projects
     assert [p.name for p in figures.shown] == ["Ett", "Två"]
-    assert (len(figures.projects), figures.more, figures.budget) == (3, 1, Decimal("300000"))
+    assert (figures.count, figures.more, figures.budget) == (3, 1, Decimal("300000"))
     assert [bar.label for bar in figures.budget_chart.bars] == ["Ett", "Två"]
     content = response.content.decode()
     assert 'href="?year=2026&amp;projects=all#h-projects"' in content
     assert ">Tre</a>" not in content
+
+
+def test_each_project_figure_counts_the_projects_its_link_lists(client, make_project,
+                                                                change_manager, it_chief,
+                                                                monkeypatch):
+    """The health counts and the missing reports are worked out over every open project,
+    also those past the first shown, by the project list's own conditions."""
+    from portfolio import services
+
+    monkeypatch.setattr(dashboard, "PROJECTS_SHOWN", 1)
+    reports = {"Röd": ("red", "green", "amber"), "Gul": ("green", "amber", "green"),
+               "Grön": ("green", "green", "green"), "Utan rapport": None}
+    for name, aspects in reports.items():
+        project = make_project(name)
+        if aspects:
+            schedule, cost, scope = aspects
+            services.status_report_save(
+                project_id=project.pk, actor=change_manager, period=date(2026, 1, 1),
+                data={"schedule": schedule, "cost": cost, "scope": scope, "summary": "x",
+                      "schedule_comment": "x", "cost_comment": "x", "scope_comment": "x"})
+    make_project("Avslutat", status="closed")  # not open: counted nowhere
+    client.force_login(it_chief)
+    figures = client.get(URL + "?year=2026").context["d"].projects
+    assert (figures.count, len(figures.shown), figures.more) == (4, 1, 3)
+    assert [(h.health, h.count) for h in figures.health] == [
+        ("red", 1), ("amber", 1), ("green", 1), ("none", 1)]
+    assert figures.budget == Decimal("2000000")
+    for item in figures.health:
+        listed = client.get(item.href).context["projects"]
+        assert len(listed) == item.count, item.href
+    listed = client.get(figures.missing_href).context["projects"]
+    assert figures.missing_reports == len(listed)
+
+
+def test_the_projects_export_holds_every_open_project(client, three_projects, it_chief):
+    client.force_login(it_chief)
+    response = client.get(reverse("portfolio:dashboard_export", args=["projects", "csv"]))
+    names = [line.split(";")[0].split(",")[0] for line in
+             response.content.decode("utf-8-sig").splitlines()[1:]]
+    assert names == ["Ett", "Två", "Tre"]
 
 
 def test_the_other_projects_are_shown_on_request(client, three_projects, it_chief):
