@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from organisation import access
 from organisation.models import Department, User
 from organisation.selectors import departments_of, standing_of
 from raci import selectors as raci_selectors
@@ -42,6 +43,16 @@ def _handlers():
         .filter(Q(pk__in=through_group) | Q(pk__in=direct))
         .order_by("first_name", "last_name")
     )
+
+
+def _choices(field, kept: list[tuple[int, str]]) -> None:
+    """Offer `kept` (id, label) pairs in `field`'s select, as its queryset would: the list is
+    read from the access cache; the queryset still checks a chosen value."""
+    field.widget.choices = [("", field.empty_label), *kept]
+
+
+def _labels(field, queryset) -> list[tuple[int, str]]:
+    return [(obj.pk, field.label_from_instance(obj)) for obj in queryset]
 
 
 def _own_departments(user: User):
@@ -118,6 +129,13 @@ def order_list(request: HttpRequest) -> HttpResponse:
     form = forms.OrderFilterForm(
         request.GET or None, departments=departments, handlers=_handlers()
     )
+    # The filter's people and departments follow from rights (and names, which renew the
+    # access cache too): kept there instead of read on every list page.
+    department_field, handler_field = form.fields["department"], form.fields["handler"]
+    _choices(handler_field, access.shared(
+        "order-handlers", lambda: _labels(handler_field, _handlers())))
+    _choices(department_field, access.fact(
+        user, "order-list-departments", lambda: _labels(department_field, departments)))
     # A bad value in one filter drops that filter only, not the others.
     form.is_valid()
     filters = getattr(form, "cleaned_data", {})

@@ -15,10 +15,12 @@ from .models import (
     User,
 )
 
-# Any write or delete of these rows changes someone's access.
+# Any write or delete of these rows changes someone's access (a department's too: its name
+# and whether it is active are offered from the cache as choices).
 for model in (
     Group,
     Permission,
+    Department,
     DepartmentUserObjectPermission,
     DepartmentGroupObjectPermission,
 ):

@@ -86,12 +86,11 @@ def titles_in(response, orders) -> None:
 # --- the order list ---------------------------------------------------------------------
 
 # The orderer's list:
-#   1. COUNT of the visible, filtered orders    (paginator)
-#   2. the departments for the filter's choices
-#   3. the handlers for the filter's choices (people of the ordering function)
-#   4. the page of orders, with department, handler and orderer joined
-# (4, was 11: the session and the person's access from the cache.)
-ORDERER_LIST = 4
+#   1. COUNT of the visible, filtered orders    (paginator; orders.tallies)
+#   2. the page of orders, with department and handler joined
+# (2, was 11: the session, the person's access and the filter's choices of departments and
+# handlers, which follow from people's rights, are read from the access cache.)
+ORDERER_LIST = 2
 
 
 def orderer_list_rows(department, orderer, count: int) -> list[Order]:
@@ -123,10 +122,8 @@ def test_order_list_query_count_does_not_grow_with_rows(client, department, orde
 
 # The ordering function's list (sees every order, so no department scope):
 #   1. COUNT of the filtered orders
-#   2. the departments for the filter's choices (all of them)
-#   3. the handlers for the filter's choices
-#   4. the page of orders, with department, handler and orderer joined
-COORDINATOR_LIST = 4
+#   2. the page of orders, with department and handler joined
+COORDINATOR_LIST = 2
 
 
 def all_departments_rows(count: int) -> list[Order]:

@@ -29,9 +29,10 @@ pytestmark = pytest.mark.django_db
 
 LIST = reverse("orders:list")
 HOME = reverse("home")
-#: What the cache saves a page: the user row, their permissions, where they stand, and
-#: whether they are called to a board meeting.
-ACCESS_QUERIES = 4
+#: What the cache saves the order list: the user row, their permissions, where they stand,
+#: whether they are called to a board meeting, and the filter's choices of departments and
+#: handlers (which follow from people's rights).
+ACCESS_QUERIES = 6
 
 
 def queries(client, url: str) -> list[str]:
@@ -281,3 +282,22 @@ def test_what_follows_from_everyones_rights_is_computed_each_time_without_the_ca
     access.shared("numbers", lambda: calls.append(1))
     access.shared("numbers", lambda: calls.append(1))
     assert len(calls) == 2
+
+
+def test_the_list_filters_offer_a_new_handler_and_a_renamed_department_at_once(
+    client, orderer, department
+):
+    client.force_login(orderer)
+    page = client.get(LIST).content.decode()
+    newcomer = factories.UserFactory(first_name="Nyanställd", last_name="Samordnare")
+    assert "Nyanställd" not in page
+
+    factories.add_role(newcomer, Role.Code.IT_COORDINATOR)
+    department.name = "Barn- och utbildningsförvaltningen, omdöpt"
+    department.save()
+    page = client.get(LIST).content.decode()
+    assert "Nyanställd Samordnare" in page
+    assert "Barn- och utbildningsförvaltningen, omdöpt" in page
+    # Chosen, the new handler filters the list.
+    response = client.get(LIST, {"handler": newcomer.pk})
+    assert response.context["form"].cleaned_data["handler"] == newcomer
