@@ -1,4 +1,5 @@
-"""Template tags writing the timeline's repeated markup in Python (see portfolio.html)."""
+"""Template tags writing the timeline's and the dashboard's repeated markup in Python (see
+portfolio.html)."""
 
 from django import template
 
@@ -30,3 +31,27 @@ def department_rows(lines):
 def total_cells(cells):
     """`{% total_cells timeline.total_cells %}`: the total row's counts."""
     return html.total_cells(cells)
+
+
+@register.simple_tag
+def matrix_rows(rows):
+    """`{% matrix_rows d.matrix.rows %}`: the orders of each department by state."""
+    return html.matrix_rows(rows)
+
+
+@register.simple_tag
+def bar_chart(chart):
+    """`{% bar_chart chart %}`: a chart of horizontal bars."""
+    return html.bar_chart(chart)
+
+
+@register.simple_tag
+def paired_chart(chart):
+    """`{% paired_chart chart %}`: a chart of two bars a row, with its legend."""
+    return html.paired_chart(chart)
+
+
+@register.simple_tag
+def line_chart(chart):
+    """`{% line_chart chart %}`: a chart of lines, with its legend."""
+    return html.line_chart(chart)

@@ -1,5 +1,5 @@
-"""The timeline's repeated parts are written in Python (portfolio.html): the same markup as the
-template wrote, escaped alike, in Swedish as in English."""
+"""The timeline's and the dashboard's repeated parts are written in Python (portfolio.html): the
+same markup as the templates wrote, escaped alike, in Swedish as in English."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from django.template import engines
 from django.utils import translation
 
-from portfolio import html
+from portfolio import charts, html
 from portfolio.timeline import DepartmentLine, Mark, QuarterCount, Row
 
 #: The loops of templates/portfolio/timeline.html as they were before portfolio.html.
@@ -44,6 +44,59 @@ DEPARTMENTS_TEMPLATE = """{% for line in lines %}
     {% endfor %}"""  # noqa: E501
 
 TOTALS_TEMPLATE = """{% for cell in cells %}<td>{% if cell.count %}<a href="{{ cell.href }}">{{ cell.label }}</a>{% else %}0{% endif %}</td>{% endfor %}"""  # noqa: E501
+
+
+#: templates/portfolio/includes/bar_chart.html, line_chart.html and paired_chart.html, and the
+#: dashboard's rows of orders by state and department, before portfolio.html.
+BAR_TEMPLATE = """<svg class="chart chart-bars" viewBox="0 0 {{ chart.width }} {{ chart.height }}" aria-hidden="true" focusable="false">
+  {% for bar in chart.bars %}
+  <text x="{{ chart.label_x }}" y="{{ bar.text_y }}" text-anchor="end" class="chart-label">{{ bar.label|truncatechars:26 }}</text>
+  {% if bar.href %}<a href="{{ bar.href }}" tabindex="-1">{% endif %}<rect x="{{ chart.label_width }}" y="{{ bar.y }}" width="{{ bar.width }}" height="18" rx="2" class="bar {{ bar.css }}"><title>{{ bar.label }}: {{ bar.display }}</title></rect>{% if bar.href %}</a>{% endif %}
+  <text x="{{ bar.value_x }}" y="{{ bar.text_y }}" class="chart-value">{{ bar.display }}</text>
+  {% endfor %}
+</svg>"""  # noqa: E501
+
+LINE_TEMPLATE = """<svg class="chart chart-lines" viewBox="0 0 {{ chart.width }} {{ chart.height }}" aria-hidden="true" focusable="false">
+  {% for tick in chart.y_ticks %}
+  <line x1="{{ chart.left }}" x2="{{ chart.plot_right }}" y1="{{ tick.y }}" y2="{{ tick.y }}" class="grid"/>
+  <text x="{{ tick.x }}" y="{{ tick.y }}" dy="4" text-anchor="end" class="chart-label chart-small">{{ tick.label }}</text>
+  {% endfor %}
+  {% for tick in chart.x_ticks %}
+  <text x="{{ tick.x }}" y="{{ tick.y }}" text-anchor="middle" class="chart-label chart-small">{{ tick.label }}</text>
+  {% endfor %}
+  {% for line in chart.series %}
+  {% for segment in line.segments %}<polyline points="{{ segment }}" class="line {{ line.css }}"/>{% endfor %}
+  {% for x, y, shown in line.points %}<circle cx="{{ x }}" cy="{{ y }}" r="3.5" class="dot {{ line.css }}"><title>{{ line.name }}: {{ shown }}</title></circle>{% endfor %}
+  {% endfor %}
+</svg>
+<ul class="chart-legend" aria-hidden="true">
+  {% for line in chart.series %}<li><span class="legend-swatch legend-line {{ line.css }}"></span>{{ line.name }}</li>{% endfor %}
+</ul>"""  # noqa: E501
+
+PAIRED_TEMPLATE = """<svg class="chart chart-bars" viewBox="0 0 {{ chart.width }} {{ chart.height }}" aria-hidden="true" focusable="false">
+  {% for bar in chart.bars %}
+  <text x="{{ chart.label_x }}" y="{{ bar.text_y }}" text-anchor="end" class="chart-label">{{ bar.label|truncatechars:26 }}</text>
+  {% if bar.href %}<a href="{{ bar.href }}" tabindex="-1">{% endif %}
+  <rect x="{{ chart.label_width }}" y="{{ bar.y1 }}" width="{{ bar.w1 }}" height="15" rx="2" class="bar bar-budget"><title>{{ bar.label }}, {{ chart.first_name }}: {{ bar.first_display }}</title></rect>
+  <rect x="{{ chart.label_width }}" y="{{ bar.y2 }}" width="{{ bar.w2 }}" height="15" rx="2" class="bar bar-actual{% if bar.over %} bar-over{% endif %}"><title>{{ bar.label }}, {{ chart.second_name }}: {{ bar.second_display }}</title></rect>
+  {% if bar.href %}</a>{% endif %}
+  <text x="{{ bar.x1 }}" y="{{ bar.t1 }}" class="chart-value chart-small">{{ bar.first_display }}</text>
+  <text x="{{ bar.x2 }}" y="{{ bar.t2 }}" class="chart-value chart-small">{{ bar.second_display }}</text>
+  {% endfor %}
+</svg>
+<ul class="chart-legend" aria-hidden="true">
+  <li><span class="legend-swatch bar-budget"></span>{{ chart.first_name }}</li>
+  <li><span class="legend-swatch bar-actual"></span>{{ chart.second_name }}</li>
+  <li><span class="legend-swatch bar-actual bar-over"></span>{{ chart.second_name }} &gt; {{ chart.first_name }}</li>
+</ul>"""  # noqa: E501
+
+MATRIX_TEMPLATE = """{% for row in rows %}
+      <tr>
+        <th scope="row" title="{{ row.department.name }}">{{ row.department.short_name }}</th>
+        {% for cell in row.cells %}<td>{% if cell.count %}<a href="{{ cell.href }}">{{ cell.count }}</a>{% else %}<span class="muted">0</span>{% endif %}</td>{% endfor %}
+        <td><a href="{{ row.total.href }}">{{ row.total.count }}</a></td>
+      </tr>
+    {% endfor %}"""  # noqa: E501
 
 
 def same(markup: str) -> str:
@@ -138,3 +191,44 @@ def test_every_value_is_escaped():
     assert "<ärende>" not in markup and "&lt;ärende&gt; &amp; &quot;system&quot;" in markup
     assert "?a=1&amp;b=2" in markup
     assert "<1>" not in html.department_rows(lines())
+
+
+def test_the_dashboards_charts_are_the_markup_the_templates_wrote():
+    label = "Förvaltningen för <kultur> & fritid, en lång rad"
+    bars = charts.bar_chart("Beställningar", [
+        (label, 1200, "1 200", "/bestallningar/?status=a&year=2026", "bar-status-a"),
+        ("Inga", 0, "0", "", "bar-age"),
+        ('"Citat"', 12.5, "12,5", "/x/", ""),
+    ])
+    paired = charts.paired_chart("Budget", "Budget", "Utfall <kr>", [
+        (label, 500_000, 650_000, "/portfolj/projekt/1/"),
+        ("Utan budget", 0, 10, ""),
+    ])
+    lines = charts.line_chart("Ledtider", ["Jan", "Feb", "Mar", "Apr"], [
+        ("Median", "line-median", [3.5, None, 7.25, 2]),
+        ("90:e <percentilen>", "line-p90", [10, 12, None, None]),
+    ], unit_decimals=1)
+    empty = charts.bar_chart("Inget", [])
+    for language in ("sv", "en"):
+        with translation.override(language):
+            for chart in (bars, empty):
+                assert same(html.bar_chart(chart)) == same(render(BAR_TEMPLATE, chart=chart))
+            assert same(html.paired_chart(paired)) == same(render(PAIRED_TEMPLATE,
+                                                                  chart=paired))
+            assert same(html.line_chart(lines)) == same(render(LINE_TEMPLATE, chart=lines))
+    assert "&lt;kultur&gt; &amp;" in html.bar_chart(bars)
+    assert "Utfall &lt;kr&gt;" in html.paired_chart(paired)
+
+
+def test_the_orders_by_state_and_department_are_the_markup_the_template_wrote():
+    from portfolio.dashboard import Cell, MatrixRow
+
+    rows = [
+        MatrixRow(department={"pk": 1, "name": 'Barn & "utbildning"', "short_name": "BUF"},
+                  cells=[Cell(12, "/bestallningar/?status=a&year=2026&department=1"),
+                         Cell(0, "/bestallningar/?status=b")],
+                  total=Cell(12, "/bestallningar/?year=2026&department=1")),
+        MatrixRow(department={"pk": 2, "name": "Social", "short_name": "<SOC>"},
+                  cells=[Cell(1234, "/x/?a=1"), Cell(3, "/y/")], total=Cell(1237, "/z/")),
+    ]
+    assert same(html.matrix_rows(rows)) == same(render(MATRIX_TEMPLATE, rows=rows))
