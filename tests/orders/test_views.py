@@ -1741,3 +1741,15 @@ def test_a_stale_edit_shows_the_version_someone_else_saved_beside_the_users_inpu
     page = html(response)
     assert "IT-ledarens rubrik" in page.by_id("h-saved").parent.text()
     assert page.by_id("id_title").attrs["value"] == "Min rubrik"
+
+
+def test_the_list_offers_a_new_order_only_to_those_who_may_write_one(
+    client, orderer, coordinator, provider_user
+):
+    create = reverse("orders:create")
+    client.force_login(orderer)
+    assert f'class="button" href="{create}"' in client.get(reverse("orders:list")).content.decode()
+    for person in (coordinator, provider_user):
+        client.force_login(person)
+        content = client.get(reverse("orders:list")).content.decode()
+        assert f'class="button" href="{create}"' not in content
