@@ -1,13 +1,14 @@
-"""How many orders each department has in each state, kept by the database (PostgreSQL).
+"""How many orders each department and provider has in each state, kept by the database
+(PostgreSQL).
 
 The order list shows how many orders the person may see. For a large department that count
 read some twenty thousand index entries on every list page. `orders_ordertally` holds the
-same numbers as rows of (department, status, n) that add up: PostgreSQL triggers on
-`orders_order` (migration 0008) add a row +1 for an order written or moved into a department
-and state and -1 for one moved out or deleted, whatever writes it (a service, a bulk update,
-SQL by hand), in the writer's own transaction. Writers only insert, so they never wait for
-each other on a counter row; a reader sums the rows of the departments it needs, which is
-exact in every snapshot. `compact` folds the rows into one per department and state
+same numbers as rows of (department, provider, status, n) that add up: PostgreSQL triggers on
+`orders_order` (migrations 0008 and 0011) add a row +1 for an order written or moved into a
+department, provider and state and -1 for one moved out or deleted, whatever writes it (a
+service, a bulk update, SQL by hand), in the writer's own transaction. Writers only insert, so
+they never wait for each other on a counter row; a reader sums the rows it needs, which is
+exact in every snapshot. `compact` folds the rows into one per department, provider and state
 (the worker runs it every quarter of an hour; `orders.tasks.compact_tallies`).
 
 On other databases (SQLite, for development) nothing is kept and the list counts the orders.
@@ -30,15 +31,19 @@ def available() -> bool:
 
 
 def count(departments: Iterable[int] | None, statuses: Iterable[str] | None = None,
-          *, exclude_statuses: Iterable[str] = ()) -> tuple[str, list]:
+          *, exclude_statuses: Iterable[str] = (),
+          providers: Iterable[int] | None = None) -> tuple[str, list]:
     """SQL (and its parameters) of the number of orders of `departments` (every department
-    when None) in `statuses` (all when None) and not in `exclude_statuses`, for use inside a
-    larger query."""
+    when None) planned to `providers` (whatever the provider when None) in `statuses` (all
+    when None) and not in `exclude_statuses`, for use inside a larger query."""
     sql = f"SELECT COALESCE(SUM(n), 0) FROM {TABLE} WHERE TRUE"  # noqa: S608
     params: list = []
     if departments is not None:
         sql += " AND department_id = ANY(%s)"
         params.append(list(departments))
+    if providers is not None:
+        sql += " AND provider_id = ANY(%s)"
+        params.append(list(providers))
     if statuses is not None:
         sql += " AND status = ANY(%s)"
         params.append(list(statuses))
@@ -60,10 +65,11 @@ def compact() -> int:
         return 0
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH folded AS (DELETE FROM {TABLE} RETURNING department_id, status, n), "  # noqa: S608
-            f"summed AS (INSERT INTO {TABLE} (department_id, status, n) "
-            "SELECT department_id, status, SUM(n) FROM folded GROUP BY department_id, status "
-            "HAVING SUM(n) <> 0 RETURNING 1) "
+            f"WITH folded AS (DELETE FROM {TABLE} "  # noqa: S608
+            "RETURNING department_id, provider_id, status, n), "
+            f"summed AS (INSERT INTO {TABLE} (department_id, provider_id, status, n) "
+            "SELECT department_id, provider_id, status, SUM(n) FROM folded "
+            "GROUP BY department_id, provider_id, status HAVING SUM(n) <> 0 RETURNING 1) "
             "SELECT (SELECT COUNT(*) FROM folded)"
         )
         return cursor.fetchone()[0]
@@ -81,9 +87,9 @@ def rebuild() -> None:
         cursor.execute("LOCK TABLE orders_order IN SHARE MODE")
         cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
         cursor.execute(
-            f"INSERT INTO {TABLE} (department_id, status, n) "  # noqa: S608
-            "SELECT department_id, status, COUNT(*) FROM orders_order "
-            "GROUP BY department_id, status"
+            f"INSERT INTO {TABLE} (department_id, provider_id, status, n) "  # noqa: S608
+            "SELECT department_id, provider_id, status, COUNT(*) FROM orders_order "
+            "GROUP BY department_id, provider_id, status"
         )
 
 
@@ -91,7 +97,8 @@ def visible_count(user, filters: dict) -> int | None:
     """How many orders the order list shows `user` with `filters`, from the tallies where
     they can tell: no filter but the states (and the sort), on PostgreSQL. None otherwise.
 
-    The orders of the person's departments are summed from the tallies: all of those they
+    A provider's staff's orders are summed from the tallies by provider. The orders of the
+    person's departments are summed from the tallies: all of those they
     coordinate, the submitted ones (not drafts) of those they belong to, and their own drafts
     there, counted from the orders by the writer's index. The orders they see in other ways
     (their provider's, a direct permission, their own elsewhere) are counted as
@@ -121,10 +128,23 @@ def _count_query(user, statuses: list[str] | None) -> tuple[str, list] | None:
 
     draft = Order.Status.DRAFT
     parts: list[tuple[str, list]] = []
+    standing = standing_of(user)
     if sees_all(user):
         parts.append(count(None, statuses))
+    elif standing.providers and not (standing.member or standing.coordinate):
+        # A provider's staff: their provider's orders from the tallies, and the few they see
+        # otherwise (a direct permission, their own) that are not among them.
+        parts.append(count(None, statuses, providers=standing.providers))
+        base = Order.objects.order_by().exclude(provider_id__in=standing.providers)
+        if statuses is not None:
+            base = base.filter(status__in=statuses)
+        _, others = visibility_branches(user)
+        provider_way = Q(provider_id__in=standing.providers)
+        ways = [base.filter(way).values("pk") for way in others if way != provider_way]
+        sql, params = ways[0].union(*ways[1:]).order_by().query.sql_with_params()
+        parts.append((f"SELECT COUNT(*) FROM ({sql}) AS other_ways",  # noqa: S608
+                      list(params)))
     else:
-        standing = standing_of(user)
         if not (standing.member or standing.coordinate):
             return None
         member = [pk for pk in standing.member if pk not in standing.coordinate]

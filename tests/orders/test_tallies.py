@@ -21,16 +21,17 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 S = Order.Status
 
 
-def kept() -> dict[tuple[int, str], int]:
+def kept() -> dict[tuple[int, int | None, str], int]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT department_id, status, SUM(n) FROM orders_ordertally "
-                       "GROUP BY department_id, status HAVING SUM(n) <> 0")
-        return {(department, status): n for department, status, n in cursor.fetchall()}
+        cursor.execute("SELECT department_id, provider_id, status, SUM(n) FROM orders_ordertally "
+                       "GROUP BY department_id, provider_id, status HAVING SUM(n) <> 0")
+        return {tuple(row[:3]): row[3] for row in cursor.fetchall()}
 
 
-def counted() -> dict[tuple[int, str], int]:
-    rows = Order.objects.order_by().values_list("department_id", "status").annotate(n=Count("pk"))
-    return {(department, status): n for department, status, n in rows}
+def counted() -> dict[tuple[int, int | None, str], int]:
+    rows = (Order.objects.order_by().values_list("department_id", "provider_id", "status")
+            .annotate(n=Count("pk")))
+    return {tuple(row[:3]): row[3] for row in rows}
 
 
 def rows() -> int:
@@ -67,12 +68,14 @@ def test_the_tallies_follow_every_write_of_the_services(orders, orderer, coordin
     services.order_take_on(order_id=draft.pk, actor=coordinator)
     services.comment_add(order_id=draft.pk, actor=orderer, body="Hur går det?")
     assert kept() == counted()
-    assert kept()[(draft.department_id, S.IN_PREPARATION)] == 2
+    assert kept()[(draft.department_id, None, S.IN_PREPARATION)] == 2
 
 
 def test_the_tallies_follow_writes_that_pass_the_services_by(orders, other_department):
     Order.objects.filter(status=S.SUBMITTED).update(status=S.WITHDRAWN)
     Order.objects.filter(pk=orders[2].pk).update(department=other_department)
+    Order.objects.filter(pk=orders[4].pk).update(provider=None)
+    Order.objects.filter(pk=orders[1].pk).update(provider=orders[3].provider)
     orders[3].delete()
     factories.OrderFactory.create_batch(3, department=other_department,
                                         orderer=orders[5].orderer)
@@ -110,7 +113,7 @@ def test_emptying_the_orders_empties_the_tallies():
     department = factories.DepartmentFactory()
     factories.OrderFactory.create_batch(2, department=department,
                                         orderer=factories.UserFactory())
-    assert kept() == {(department.pk, S.DRAFT): 2}
+    assert kept() == {(department.pk, None, S.DRAFT): 2}
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE orders_order CASCADE")
     assert kept() == {}
