@@ -8,12 +8,18 @@ from . import widget_html
 
 
 class FormRenderer(TemplatesSetting):
-    """The project's form renderer: fields through `forms/field.html`, and Django's built-in
-    widgets written in Python (`widget_html`), the same HTML without a template per option."""
+    """The project's form renderer: each field in the wrapper of `forms/field.html`, and that
+    wrapper, its label, its errors and Django's built-in widgets written in Python
+    (`widget_html`): the same HTML without a template per field, label and option. The
+    templates stay the reference the tests compare with; a template of another name (a
+    widget's or a form's own) renders through the template engine."""
 
     field_template_name = "forms/field.html"
 
     def render(self, template_name, context, request=None):
+        write = widget_html.CONTEXT_RENDERERS.get(template_name)
+        if write is not None:
+            return write(context)
         render = widget_html.RENDERERS.get(template_name)
         if render is None:
             return super().render(template_name, context, request)

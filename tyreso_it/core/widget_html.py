@@ -1,4 +1,5 @@
-"""Django's built-in form widgets rendered in Python instead of through their templates.
+"""Django's built-in form widgets, and the project's field wrapper, rendered in Python instead
+of through their templates.
 
 Django renders every widget, and every <option> of a select and every box of a checkbox list,
 through a template of its own; a filter form with a few selects renders a hundred small
@@ -6,6 +7,12 @@ templates on every page. These functions write the same HTML as Django's templat
 `django/forms/templates/django/forms/widgets/` (tests/core/test_widget_html.py compares them
 widget by widget), and the project's FormRenderer uses them for those templates only: a widget
 with a template of its own still renders through it.
+
+A field's group (`{{ field.as_field_group }}`) is written the same way: the project's wrapper
+`templates/forms/field.html` around Django's `django/forms/field.html`, with the label
+(`django/forms/label.html`) and the error list (`django/forms/errors/list/ul.html`);
+tests/core/test_field_html.py compares them with those templates for every kind of field the
+project's forms use, bound and unbound, with and without errors.
 """
 
 from __future__ import annotations
@@ -154,4 +161,69 @@ RENDERERS: dict[str, Callable[[Mapping[str, Any], Fallback], str]] = {
     WIDGETS + "radio.html": multiple_input_html,
     WIDGETS + "checkbox_select.html": multiple_input_html,
     WIDGETS + "textarea.html": textarea_html,
+}
+
+
+# --- a field's group, its label and its errors ------------------------------------------------
+# These take the template's context (not a widget) and return what the template writes,
+# stripped as the renderer strips it.
+
+
+def label_html(context: Mapping[str, Any]) -> str:
+    """`django/forms/label.html`: the label (or legend) tag, or the bare label without an id."""
+    label = _text(context["label"])
+    if not context["use_tag"]:
+        return label.strip()
+    tag = _text(context["tag"])
+    return f"<{tag}{attrs_html(context['attrs'])}>{label}</{tag}>"
+
+
+def error_list_html(context: Mapping[str, Any]) -> str:
+    """`django/forms/errors/list/default.html` (an include of `ul.html`)."""
+    errors = context["errors"]
+    if not errors:
+        return ""
+    field_id = getattr(errors, "field_id", None)
+    id_attr = f' id="{_text(field_id)}_error"' if field_id else ""
+    items = "".join(f"<li>{_text(error)}</li>" for error in errors)
+    return f'<ul class="{_text(context["error_class"])}"{id_attr}>{items}</ul>'
+
+
+def field_html(context: Mapping[str, Any]) -> str:
+    """`forms/field.html`: the project's `<div class="field">` around Django's field group
+    (label or legend, help text, errors and the widget; the widget carries `required`,
+    `aria-invalid` and `aria-describedby` from the bound field as in the template)."""
+    field = context["field"]
+    errors = field.errors
+    if field.use_fieldset:
+        described = field.aria_describedby
+        described_attr = f' aria-describedby="{_text(described)}"' if described else ""
+        label = str(field.legend_tag()) if field.label else ""
+        head = f"\n  <fieldset{described_attr}>\n  {label}\n"
+        tail = "</fieldset>"
+    else:
+        head = f"\n  {field.label_tag() if field.label else ''}\n"
+        tail = ""
+    help_html = ""
+    if field.help_text:
+        auto_id = field.auto_id
+        id_attr = f' id="{_text(auto_id)}_helptext"' if auto_id else ""
+        help_html = f'<div class="helptext"{id_attr}>{field.help_text}</div>'
+    return (
+        f'<div class="field{" field-error" if errors else ""}">\n'
+        f"{head}\n{help_html}\n{_html(errors)}\n{_html(field)}{tail}\n\n</div>"
+    )
+
+
+def _html(value: Any) -> str:
+    """`{{ value }}` of something that renders itself (a bound field, an error list)."""
+    return str(conditional_escape(value))
+
+
+#: Template name -> function(context) writing the same HTML (stripped).
+CONTEXT_RENDERERS: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "forms/field.html": field_html,
+    "django/forms/label.html": label_html,
+    "django/forms/errors/list/default.html": error_list_html,
+    "django/forms/errors/list/ul.html": error_list_html,
 }
