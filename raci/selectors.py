@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Exists, F, Q, QuerySet, Subquery
 
 from orders.models import Order
+from organisation import access
 from organisation.models import Department, OrdererRegistration, Provider, Role, User
 
 from . import flow
@@ -320,22 +321,97 @@ class OrderRaci:
         return sum(1 for task in self.consultations if task.status == task.Status.OPEN)
 
 
+def _latest_change(model) -> Subquery:
+    """The newest history record's id of `model`: it rises with every save and delete."""
+    return Subquery(
+        model.history.model.objects.order_by("-history_id").values("history_id")[:1]
+    )
+
+
+def _in_force_mark() -> tuple[int, str] | None:
+    """The version in force's id and a mark of what else the step's part of the order page
+    reads (the roles, the activities and the cells: the newest change to each), in one query;
+    None when no version is in force."""
+    found = (
+        MatrixVersion.objects.filter(status=V.PUBLISHED)
+        .values_list("pk", _latest_change(Role), _latest_change(Activity),
+                     _latest_change(Cell))
+        .first()
+    )
+    if found is None:
+        return None
+    return found[0], ".".join(str(value) for value in found)
+
+
+def _step_cells(version_id: int, code: str) -> tuple[list[Cell], dict[int, list[User]]]:
+    """The step's cells in version `version_id`, with their roles, activity and version,
+    and the people of the group roles among them (by role id)."""
+    cells = list(
+        Cell.objects.filter(version_id=version_id, activity__code=code)
+        .select_related("role", "activity", "version")
+    )
+    grouped = [cell.role for cell in cells if cell.role.code not in _ORDER_ROLES]
+    people: dict[int, list[User]] = {role.pk: [] for role in grouped}
+    if grouped:
+        for person in (
+            User.objects.filter(is_active=True, groups__role__in=grouped)
+            .annotate(role_pk=F("groups__role__pk"))
+            .only("pk", "username", "first_name", "last_name")
+            .order_by("first_name", "last_name", "pk")
+        ):
+            people[person.role_pk].append(person)
+    return cells, people
+
+
+#: The roles whose people are the order's own (see `role_people`).
+_ORDER_ROLES = {Role.Code.ORDERER, Role.Code.DEPARTMENT_IT_LEAD, Role.Code.PROVIDER}
+
+
+def _provider_staff(provider_id: int) -> list[User]:
+    return list(
+        User.objects.filter(is_active=True, providers__pk=provider_id)
+        .only("pk", "username", "first_name", "last_name")
+    )
+
+
 def order_raci(order: Order, user: User) -> OrderRaci:
     """The current step's H, U, K and I with their people, and the order's consultations.
 
-    Queries: the step's cells with their roles, activity and version (one); the people of
-    the group roles among them (one); the provider's staff when the provider has a letter
-    (one); the consultations with their roles, activities and answerers (one); the user's
-    roles, once, when an open consultation might be theirs.
+    The step's part follows from the version in force, the roles and the people of the
+    group roles alone: it is kept in the access cache (`organisation.access.shared`, renewed
+    whenever anyone's rights change) under the version in force and the newest change to
+    the roles, activities and cells, so a published version or an edited role shows at
+    once. The consultations are the order's own and read on every page.
+
+    Queries: the version in force with its mark (one); the consultations with their roles,
+    activities and answerers (one). When the step is not cached: the step's cells with their
+    roles, activity and version (one) and the people of the group roles among them (one);
+    the provider's staff when the provider has a letter and they are not cached (one); the
+    user's roles when an open consultation might be theirs and they are not cached (one).
     """
     code = flow.step_of_status(order.status)
+    mark = _in_force_mark() if code else None
     cells: list[Cell] = []
-    if code:
-        cells = list(
-            Cell.objects.filter(version__status=V.PUBLISHED, activity__code=code)
-            .select_related("role", "activity", "version")
+    people: dict[int, list[User]] = {}
+    if mark is not None:
+        version_id, digest = mark
+        cells, group_people = access.shared(
+            f"raci-step:{code}:{digest}", lambda: _step_cells(version_id, code)
         )
-    people = role_people(order, [cell.role for cell in cells]) if cells else {}
+        people = dict(group_people)
+        for cell in cells:
+            role = cell.role
+            if role.code == Role.Code.ORDERER:
+                people[role.pk] = [order.orderer] if order.orderer.is_active else []
+            elif role.code == Role.Code.DEPARTMENT_IT_LEAD:
+                lead = order.department.it_lead
+                people[role.pk] = [lead] if lead is not None and lead.is_active else []
+            elif role.code == Role.Code.PROVIDER:
+                provider_id = order.provider_id
+                people[role.pk] = access.shared(
+                    f"raci-provider-staff:{provider_id}",
+                    lambda provider_id=provider_id: _provider_staff(provider_id),
+                ) if provider_id else []
     by_letter = []
     for letter in Letter:
         holders = sorted(
@@ -349,6 +425,18 @@ def order_raci(order: Order, user: User) -> OrderRaci:
     )
     for task in consultations:
         task.order = order  # the permission check reads the order's people
+    if (
+        getattr(user, "_role_codes", None) is None
+        and any(task.status == task.Status.OPEN for task in consultations)
+        and user.is_authenticated
+    ):
+        # The user's roles, kept with their access (a change of group membership renews
+        # it; a change to the roles themselves changes the mark).
+        mark = mark or _in_force_mark()
+        user._role_codes = access.fact(
+            user, f"raci-role-codes:{mark[1] if mark else ''}",
+            lambda: set(Role.objects.filter(group__user=user).values_list("code", flat=True)),
+        )
     answerable = {task.pk for task in consultations if can_answer(user, task)}
     return OrderRaci(
         step=cells[0].activity if cells else None,

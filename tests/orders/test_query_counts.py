@@ -287,16 +287,16 @@ def test_start_page_of_a_provider_query_count_does_not_grow_with_rows(
 #   5. prefetch: comments with their authors       (timeline and supplement call-out)
 #   6. transitions with their actors               (orders.selectors.order_timeline)
 #   7. the order's history records with their users
-#   8. the HUKI matrix's cells for the current step, with roles, activity and version
-#                                                  (raci.selectors.order_raci)
-#   9. the people of those roles (one query for all the group roles)
-#  10. the order's consultations with their roles, activities and answerers
-#  11. the user's roles                            (may the user answer an open one?)
-#  12. the handlers (people of the ordering function) for "change handler"
+#   8. the HUKI matrix's version in force, with the newest change to its roles, activities
+#      and cells                                  (raci.selectors.order_raci; the current
+#      step's cells and the people of their group roles are kept in the access cache under it)
+#   9. the order's consultations with their roles, activities and answerers
+#  10. the handlers (people of the ordering function) for "change handler"
+# The user's roles (may the user answer an open consultation?) are kept with their access.
 # The timeline names the changed handler and priority model from what the page has already
 # loaded (the order's own, the transitions' actors), so naming them costs no query
 # (orders.selectors._known_names).
-HANDLER_DETAIL = 12
+HANDLER_DETAIL = 10
 
 
 def prepared_order(make_order, coordinator) -> Order:
@@ -367,9 +367,8 @@ def test_order_page_query_count_does_not_grow_with_history(
 #   2–5. prefetch: factors, options, attachments, comments with their authors
 #   6. transitions with their actors
 #   7. history records with their users
-#   8–11. the HUKI matrix: the current step's cells, the people of its roles, the
-#         consultations, the user's roles (as for the handler)
-ORDERER_DETAIL = 11
+#   8–9. the HUKI matrix: the version in force, the consultations (as for the handler)
+ORDERER_DETAIL = 9
 
 
 def test_order_page_for_the_orderer_has_a_fixed_number_of_queries(
@@ -392,12 +391,12 @@ def test_order_page_for_the_orderer_has_a_fixed_number_of_queries(
 # (5), transitions and history records (2), one name lookup (the catalogue service it no
 # longer has; the handlers, the priority model and the provider are the order's own or the
 # transitions' actors), the HUKI
-# matrix's step cells, the people of its group roles, the provider's staff (the provider is
-# informed of the acceptance) and the consultations (4; every consultation of a delivered
-# order has lapsed, so the user's roles are not asked). 12; it was 21 when every changed
-# foreign key was looked up and the session, the person's access and permissions took seven
-# queries.
-EVERY_CHANGE_DETAIL = 12
+# matrix's version in force and the consultations (2; the step's cells, the people of its
+# group roles and the provider's staff, informed of the acceptance, are kept in the access
+# cache; every consultation of a delivered order has lapsed, so the user's roles are not
+# asked). 10; it was 21 when every changed foreign key was looked up and the session, the
+# person's access and permissions took seven queries.
+EVERY_CHANGE_DETAIL = 10
 
 
 def test_order_page_with_every_kind_of_change_stays_within_its_budget(
