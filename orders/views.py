@@ -4,6 +4,8 @@ one service."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
@@ -43,6 +45,23 @@ def _handlers():
         .filter(Q(pk__in=through_group) | Q(pk__in=direct))
         .order_by("first_name", "last_name")
     )
+
+
+class _Named(NamedTuple):
+    """A person offered in a select: the id and the name `str(person)` gives."""
+
+    pk: int
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _handler_names() -> list[_Named]:
+    """The handlers to offer for "change handler", from the access cache (the same list the
+    order list's filter offers); the choice is checked against `_handlers()` when sent."""
+    return [_Named(pk, name) for pk, name in access.shared(
+        "order-handlers", lambda: [(person.pk, str(person)) for person in _handlers()])]
 
 
 def _choices(field, kept: list[tuple[int, str]]) -> None:
@@ -333,7 +352,7 @@ def _detail(request: HttpRequest, order: Order, *, bound: dict | None = None, st
         "attachment_form": attachment_form or forms.AttachmentForm(),
         "option_form": (option_form or forms.OptionForm())
         if perms.can_prepare(user, order) else None,
-        "handlers": _handlers() if perms.is_ordering_function(user) and order.status in {
+        "handlers": _handler_names() if perms.is_ordering_function(user) and order.status in {
             Order.Status.IN_PREPARATION, Order.Status.AWAITING_SUPPLEMENT,
             Order.Status.READY_FOR_DECISION} else None,
         "delegation_threshold": settings.DELEGATION_THRESHOLD_SEK,

@@ -291,12 +291,12 @@ def test_start_page_of_a_provider_query_count_does_not_grow_with_rows(
 #      and cells                                  (raci.selectors.order_raci; the current
 #      step's cells and the people of their group roles are kept in the access cache under it)
 #   9. the order's consultations with their roles, activities and answerers
-#  10. the handlers (people of the ordering function) for "change handler"
-# The user's roles (may the user answer an open consultation?) are kept with their access.
+# The handlers offered for "change handler" (the people of the ordering function) and the
+# user's roles (may the user answer an open consultation?) are kept in the access cache.
 # The timeline names the changed handler and priority model from what the page has already
 # loaded (the order's own, the transitions' actors), so naming them costs no query
 # (orders.selectors._known_names).
-HANDLER_DETAIL = 10
+HANDLER_DETAIL = 9
 
 
 def prepared_order(make_order, coordinator) -> Order:
