@@ -3,10 +3,12 @@ whatever the number of activities, roles and cells."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Exists, F, Q, QuerySet, Subquery
 
 from orders.models import Order
@@ -321,23 +323,33 @@ class OrderRaci:
         return sum(1 for task in self.consultations if task.status == task.Status.OPEN)
 
 
-def _latest_change(model) -> Subquery:
-    """The newest history record's id of `model`: it rises with every save and delete."""
-    return Subquery(
-        model.history.model.objects.order_by("-history_id").values("history_id")[:1]
-    )
+@functools.cache
+def _in_force_sql() -> str:
+    """The version in force's id with the newest history record's id of the roles, the
+    activities and the cells (each rises with every save and delete): written once as SQL,
+    since building it through the ORM (and simple-history's managers) on every page cost
+    more than running it."""
+    def latest(model) -> str:
+        history = model.history.model
+        column = connection.ops.quote_name(history._meta.pk.column)
+        table = connection.ops.quote_name(history._meta.db_table)
+        return f"(SELECT MAX({column}) FROM {table})"  # noqa: S608 - the models' own names
+
+    version = MatrixVersion._meta
+    # The models' own names, quoted; the status is a parameter.
+    quote = connection.ops.quote_name
+    columns = f"{quote(version.pk.column)}, {latest(Role)}, {latest(Activity)}, {latest(Cell)}"
+    status = quote(version.get_field("status").column)
+    return f"SELECT {columns} FROM {quote(version.db_table)} WHERE {status} = %s"  # noqa: S608
 
 
 def _in_force_mark() -> tuple[int, str] | None:
     """The version in force's id and a mark of what else the step's part of the order page
     reads (the roles, the activities and the cells: the newest change to each), in one query;
     None when no version is in force."""
-    found = (
-        MatrixVersion.objects.filter(status=V.PUBLISHED)
-        .values_list("pk", _latest_change(Role), _latest_change(Activity),
-                     _latest_change(Cell))
-        .first()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_in_force_sql(), [V.PUBLISHED.value])
+        found = cursor.fetchone()
     if found is None:
         return None
     return found[0], ".".join(str(value) for value in found)
