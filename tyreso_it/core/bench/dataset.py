@@ -1006,11 +1006,9 @@ class Generator:
 
     def _snapshots(self) -> None:
         """The dashboard's nightly snapshots for every day of this year so far."""
-        try:
-            from portfolio.dashboard import snapshot_data
-            from portfolio.models import DashboardSnapshot
-        except ImportError:
-            return
+        from portfolio.models import DashboardSnapshot
+        from portfolio.snapshots import snapshot_data
+
         data = snapshot_data()
         first = self.today.replace(month=1, day=1)
         days = [first + timedelta(days=n) for n in range((self.today - first).days + 1)]
