@@ -57,11 +57,17 @@ class _Named(NamedTuple):
         return self.name
 
 
+def _handler_choices() -> list[tuple[int, str]]:
+    """The handlers as (id, name) pairs, from the access cache: the same list the order
+    list's filter offers, renewed with every change of access."""
+    return access.shared(
+        "order-handlers", lambda: [(person.pk, str(person)) for person in _handlers()])
+
+
 def _handler_names() -> list[_Named]:
-    """The handlers to offer for "change handler", from the access cache (the same list the
-    order list's filter offers); the choice is checked against `_handlers()` when sent."""
-    return [_Named(pk, name) for pk, name in access.shared(
-        "order-handlers", lambda: [(person.pk, str(person)) for person in _handlers()])]
+    """The handlers to offer for "change handler"; the choice is checked against
+    `_handlers()` when sent."""
+    return [_Named(pk, name) for pk, name in _handler_choices()]
 
 
 def _choices(field, kept: list[tuple[int, str]]) -> None:
@@ -319,12 +325,21 @@ def _action_form(action: str, data=None, user=None):
     return form
 
 
+def _offered(form):
+    """An unbound action form as the page offers it: a handler's select lists the handlers
+    from the access cache (a chosen one is checked against the database when sent)."""
+    if isinstance(form, forms.TakeOnForm):
+        _choices(form.fields["handler"], _handler_choices())
+    return form
+
+
 def _detail(request: HttpRequest, order: Order, *, bound: dict | None = None, status=200,
             comment_form=None, attachment_form=None, option_form=None) -> HttpResponse:
     user = request.user
     bound = bound or {}
     actions = [
-        {"transition": t, "form": bound.get(t.action) or _action_form(t.action, user=user)}
+        {"transition": t, "form": bound.get(t.action) or _offered(_action_form(t.action,
+                                                                            user=user))}
         for t in services.available_actions(user, order)
     ]
     # A refused action that is not (or no longer) offered has no form on the page to carry
