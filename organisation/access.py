@@ -146,8 +146,8 @@ def bump(**_signal_kwargs: Any) -> None:
 
     Called at once and again when the current transaction commits (see the module's note).
     """
-    if not enabled():
-        return
+    if not enabled() or str(_signal_kwargs.get("action", "")).startswith("pre_"):
+        return  # a many-to-many change announces itself before and after: once is enough
     _replace_generation()
     transaction.on_commit(_replace_generation)
 
