@@ -156,9 +156,8 @@ def order_list(request: HttpRequest) -> HttpResponse:
     )
     # The filter's people and departments follow from rights (and names, which renew the
     # access cache too): kept there instead of read on every list page.
-    department_field, handler_field = form.fields["department"], form.fields["handler"]
-    _choices(handler_field, access.shared(
-        "order-handlers", lambda: _labels(handler_field, _handlers())))
+    department_field = form.fields["department"]
+    _choices(form.fields["handler"], _handler_choices())
     _choices(department_field, access.fact(
         user, "order-list-departments", lambda: _labels(department_field, departments)))
     # A bad value in one filter drops that filter only, not the others.

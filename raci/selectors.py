@@ -278,24 +278,47 @@ def role_people(order: Order, roles: Iterable[Role]) -> dict[int, list[User]]:
     found: dict[int, list[User]] = {}
     grouped: list[Role] = []
     for role in roles:
-        if role.code == Role.Code.ORDERER:
-            found[role.pk] = [order.orderer] if order.orderer.is_active else []
-        elif role.code == Role.Code.DEPARTMENT_IT_LEAD:
-            lead = order.department.it_lead
-            found[role.pk] = [lead] if lead is not None and lead.is_active else []
-        elif role.code == Role.Code.PROVIDER:
-            found[role.pk] = (
-                list(order.provider.members.filter(is_active=True)) if order.provider_id else []
-            )
-        else:
-            found[role.pk] = []
+        own = _order_people(
+            order, role,
+            lambda provider_id: list(order.provider.members.filter(is_active=True)),
+        )
+        if own is None:
             grouped.append(role)
-    if grouped:
+        else:
+            found[role.pk] = own
+    found.update(_group_people(grouped))
+    return found
+
+
+#: The roles whose people are the order's own (see `role_people`).
+_ORDER_ROLES = {Role.Code.ORDERER, Role.Code.DEPARTMENT_IT_LEAD, Role.Code.PROVIDER}
+
+
+def _order_people(order: Order, role: Role, provider_staff) -> list[User] | None:
+    """The order's own people for `role` (its orderer, its department's IT lead, its
+    provider's staff, read by `provider_staff(provider_id)`), or None for a group role."""
+    if role.code == Role.Code.ORDERER:
+        return [order.orderer] if order.orderer.is_active else []
+    if role.code == Role.Code.DEPARTMENT_IT_LEAD:
+        lead = order.department.it_lead
+        return [lead] if lead is not None and lead.is_active else []
+    if role.code == Role.Code.PROVIDER:
+        return provider_staff(order.provider_id) if order.provider_id else []
+    return None
+
+
+def _group_people(roles: list[Role], *, fields: tuple[str, ...] = ()) -> dict[int, list[User]]:
+    """The active members of each group role, by role id, in one query (with only `fields`
+    of each person when given)."""
+    found: dict[int, list[User]] = {role.pk: [] for role in roles}
+    if roles:
         people = (
-            User.objects.filter(is_active=True, groups__role__in=grouped)
+            User.objects.filter(is_active=True, groups__role__in=roles)
             .annotate(role_pk=F("groups__role__pk"))
             .order_by("first_name", "last_name", "pk")
         )
+        if fields:
+            people = people.only(*fields)
         for person in people:
             found[person.role_pk].append(person)
     return found
@@ -355,6 +378,10 @@ def _in_force_mark() -> tuple[int, str] | None:
     return found[0], ".".join(str(value) for value in found)
 
 
+#: What a person in the step's part of the page shows (kept in the cache).
+_NAME_FIELDS = ("pk", "username", "first_name", "last_name")
+
+
 def _step_cells(version_id: int, code: str) -> tuple[list[Cell], dict[int, list[User]]]:
     """The step's cells in version `version_id`, with their roles, activity and version,
     and the people of the group roles among them (by role id)."""
@@ -363,26 +390,15 @@ def _step_cells(version_id: int, code: str) -> tuple[list[Cell], dict[int, list[
         .select_related("role", "activity", "version")
     )
     grouped = [cell.role for cell in cells if cell.role.code not in _ORDER_ROLES]
-    people: dict[int, list[User]] = {role.pk: [] for role in grouped}
-    if grouped:
-        for person in (
-            User.objects.filter(is_active=True, groups__role__in=grouped)
-            .annotate(role_pk=F("groups__role__pk"))
-            .only("pk", "username", "first_name", "last_name")
-            .order_by("first_name", "last_name", "pk")
-        ):
-            people[person.role_pk].append(person)
-    return cells, people
-
-
-#: The roles whose people are the order's own (see `role_people`).
-_ORDER_ROLES = {Role.Code.ORDERER, Role.Code.DEPARTMENT_IT_LEAD, Role.Code.PROVIDER}
+    return cells, _group_people(grouped, fields=_NAME_FIELDS)
 
 
 def _provider_staff(provider_id: int) -> list[User]:
-    return list(
-        User.objects.filter(is_active=True, providers__pk=provider_id)
-        .only("pk", "username", "first_name", "last_name")
+    """The provider's active staff, kept in the access cache (a change of staff renews it)."""
+    return access.shared(
+        f"raci-provider-staff:{provider_id}",
+        lambda: list(User.objects.filter(is_active=True, providers__pk=provider_id)
+                     .only(*_NAME_FIELDS)),
     )
 
 
@@ -412,18 +428,9 @@ def order_raci(order: Order, user: User) -> OrderRaci:
         )
         people = dict(group_people)
         for cell in cells:
-            role = cell.role
-            if role.code == Role.Code.ORDERER:
-                people[role.pk] = [order.orderer] if order.orderer.is_active else []
-            elif role.code == Role.Code.DEPARTMENT_IT_LEAD:
-                lead = order.department.it_lead
-                people[role.pk] = [lead] if lead is not None and lead.is_active else []
-            elif role.code == Role.Code.PROVIDER:
-                provider_id = order.provider_id
-                people[role.pk] = access.shared(
-                    f"raci-provider-staff:{provider_id}",
-                    lambda provider_id=provider_id: _provider_staff(provider_id),
-                ) if provider_id else []
+            own = _order_people(order, cell.role, _provider_staff)
+            if own is not None:
+                people[cell.role.pk] = own
     by_letter = []
     for letter in Letter:
         holders = sorted(
