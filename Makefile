@@ -5,7 +5,7 @@
 #   make bench   the scale benchmark on its own PostgreSQL database (see README, Performance)
 #
 # Each target creates .venv with Python 3.13 when it is missing and reinstalls
-# requirements.lock only when the lock has changed since the last install.
+# requirements-dev.lock (the runtime lock and the test tools) only when a lock has changed.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -30,7 +30,7 @@ help:
 	@echo "make lint      ruff check"
 	@echo "make messages  update and compile the Swedish translations"
 	@echo "make demo      load the demo data only"
-	@echo "make venv      create or update .venv from requirements.lock"
+	@echo "make venv      create or update .venv from requirements-dev.lock"
 	@echo "make bench     benchmark at 100,000 orders on PostgreSQL (tyreso_it_bench; ARGS=\"--orders 10000\")"
 
 venv:
