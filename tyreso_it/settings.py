@@ -81,6 +81,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Hot fragments (`*.jinja` under jinja2/): see tyreso_it/core/jinja2.py.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "tyreso_it.core.jinja2.environment"},
+    },
 ]
 
 FORM_RENDERER = "tyreso_it.core.forms.FormRenderer"
