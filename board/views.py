@@ -217,7 +217,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, *, bound: dict | None 
 
 
 #: Changed with the agenda's markup, so a cache kept across a deploy never serves the former.
-AGENDA_FORMAT = 1
+AGENDA_FORMAT = 2
 #: A bound on how long a rendered agenda is kept (its key changes with what it shows).
 AGENDA_SECONDS = 24 * 60 * 60
 
