@@ -181,12 +181,14 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, *, bound: dict | None 
     is_chair = user.pk == meeting.chair_id
     is_open = meeting.is_open
     can_arrange = is_chair and is_open and meeting.agenda_frozen_at is None
+    cutoff_at = meeting.cutoff_at(BoardSettings.load())
     offered = set()
     context = {
         "meeting": meeting, "items": items, "members": members, "is_chair": is_chair,
         "can_arrange": can_arrange, "can_edit_items": is_chair and is_open,
         "linkable": selectors.linkable_orders(user, items),
-        "cutoff_at": meeting.cutoff_at(BoardSettings.load()),
+        "cutoff_at": cutoff_at, "cutoff_passed": cutoff_at <= timezone.now(),
+        "can_send_agenda": services.MEETING_FLOW.permits("send_agenda", user, meeting),
         "delegations": delegations, "delegations_placed": delegations_placed,
         "items_url": _items_url(meeting),
         "last_position": max(
@@ -204,7 +206,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, *, bound: dict | None 
             key = ("update", item.pk)
             item.update_form = bound.get(key)
             offered.add(key)
-        if meeting.status in {S.PLANNED, S.AGENDA_SENT}:
+        if services.MEETING_FLOW.permits("cancel", user, meeting):
             context["cancel_form"] = bound.get("cancel") or forms.CancelForm(
                 prefix="cancel", initial=version
             )
@@ -549,7 +551,7 @@ def _minutes_page(request: HttpRequest, meeting: Meeting, *, bound: dict | None 
     items = selectors.agenda_items(meeting)
     members = selectors.members(meeting)
     is_chair = user.pk == meeting.chair_id
-    recording = meeting.status in {S.AGENDA_SENT, S.HELD}
+    recording = services.minutes_open(meeting)
     offered = set()
     context = {
         "meeting": meeting, "items": items, "members": members, "is_chair": is_chair,

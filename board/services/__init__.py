@@ -32,6 +32,7 @@ from .meetings import (
 from .minutes import (
     ORDER_OUTCOMES,
     item_record_decision,
+    meeting_hold,
     meeting_record_attendance,
     meeting_set_adjuster,
     minutes_correct,
@@ -39,9 +40,11 @@ from .minutes import (
     minutes_sign,
 )
 from .notices import _log_once, _meeting_when
+from .states import MEETING_FLOW, minutes_open
 
 __all__ = [
     "KIND_RANK",
+    "MEETING_FLOW",
     "MEMBER_ROLES",
     "ORDER_OUTCOMES",
     "REMOVED_BY_CHAIR",
@@ -63,12 +66,14 @@ __all__ = [
     "item_record_decision",
     "meeting_cancel",
     "meeting_create",
+    "meeting_hold",
     "meeting_record_attendance",
     "meeting_set_adjuster",
     "meeting_set_members",
     "meeting_update",
     "minutes_correct",
     "minutes_missing",
+    "minutes_open",
     "minutes_sign",
     "next_open_meeting",
     "series_dates",

@@ -52,9 +52,23 @@ def _save(meeting: Meeting, actor: User | None, reason: str) -> None:
     meeting.save()
 
 
+def is_chair(actor: User | None, meeting: Meeting) -> bool:
+    return actor is not None and actor.pk == meeting.chair_id
+
+
+def is_signer(actor: User | None, meeting: Meeting) -> bool:
+    """The chair and the chosen adjuster sign (justera) the minutes."""
+    return actor is not None and actor.pk in {meeting.chair_id, meeting.adjuster_id}
+
+
 def _require_chair(meeting: Meeting, actor: User) -> None:
-    if actor.pk != meeting.chair_id:
+    if not is_chair(actor, meeting):
         raise NotAllowed(_("Only the chair of the meeting can do this."))
+
+
+def _require_signer(meeting: Meeting, actor: User) -> None:
+    if not is_signer(actor, meeting):
+        raise NotAllowed(_("Only the chair and the adjuster sign the minutes."))
 
 
 def _require_open(meeting: Meeting) -> None:

@@ -29,6 +29,7 @@ from .common import (
     _save,
 )
 from .notices import _send_invitations
+from .states import MEETING_FLOW
 
 # Roles called to every meeting unless the chair changes the list.
 MEMBER_ROLES = (
@@ -125,22 +126,17 @@ def meeting_update(
 
 
 def meeting_cancel(*, meeting_id: int, actor: User, reason: str) -> Meeting:
-    """Cancel a meeting: members get a cancellation, and no reminder is sent for it."""
-    if not reason.strip():
-        raise BoardError(_("Give a reason."), field="reason")
+    """Cancel a meeting before it starts: members who had the agenda get a cancellation, and
+    no reminder is sent for it."""
     with transaction.atomic():
         meeting = _lock(meeting_id)
-        _require_chair(meeting, actor)
-        if meeting.status not in {S.PLANNED, S.AGENDA_SENT}:
-            raise WrongState(_("Only a meeting that has not been held can be cancelled."))
-        was_sent = meeting.status == S.AGENDA_SENT
-        meeting.status = S.CANCELLED
+        was = MEETING_FLOW.advance("cancel", meeting, actor, reason)
         meeting.cancelled_reason = reason
         meeting.sequence += 1
         _save(meeting, actor, reason)
         # Orders on the agenda go to the next meeting.
         meeting.items.filter(outcome="").delete()
-        if was_sent:
+        if was == S.AGENDA_SENT:
             _send_invitations(meeting, reason="cancel")
         return meeting
 

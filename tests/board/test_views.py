@@ -477,8 +477,8 @@ def test_the_chair_moves_the_meeting_and_the_members_get_a_new_invitation(client
 def test_a_stale_meeting_form_is_refused_with_409_and_keeps_the_input(client, sent, chair):
     client.force_login(chair)
     data = post_data("meeting_edit", sent, place="Rum som jag skrev")
-    # Someone records attendance meanwhile: the meeting's version rises.
-    services.meeting_record_attendance(meeting_id=sent.pk, actor=chair, present={})
+    # The chair adds a late item in another window meanwhile: the meeting's version rises.
+    services.agenda_add_item(meeting_id=sent.pk, actor=chair, title="Övrigt")
     response = client.post(url("meeting_edit", sent), data)
     assert response.status_code == 409
     page = html(response)
@@ -626,10 +626,11 @@ def test_a_member_twice_on_the_list_is_refused(client, planned, chair):
 
 
 def test_the_minutes_are_kept_signed_and_applied_through_the_pages(
-    client, sent, chair, it_chief
+    client, sent, meet, chair, it_chief
 ):
     approve, reject = [i for i in sent.items.order_by("position") if i.kind == "order"]
     portfolio = sent.items.get(kind="portfolio")
+    meet(sent)
     client.force_login(chair)
     page = client.get(url("minutes", sent))
     assert page.status_code == 200
@@ -677,8 +678,8 @@ def test_the_minutes_are_kept_signed_and_applied_through_the_pages(
     assert not page.find_all("form", action=url("decision", sent, approve))
 
 
-def test_an_item_that_is_not_an_order_is_only_noted(client, sent, chair):
-    portfolio = sent.items.get(kind="portfolio")
+def test_an_item_that_is_not_an_order_is_only_noted(client, sent, meet, chair):
+    portfolio = meet(sent).items.get(kind="portfolio")
     client.force_login(chair)
     page = html(client.get(url("minutes", sent)))
     item = page.by_id(f"punkt-{portfolio.pk}")
@@ -692,8 +693,9 @@ def test_an_item_that_is_not_an_order_is_only_noted(client, sent, chair):
     assert portfolio.outcome == ""
 
 
-def test_a_rejection_without_a_reason_is_refused_by_the_reason_field(client, sent, chair):
-    item = first_order_item(sent)
+def test_a_rejection_without_a_reason_is_refused_by_the_reason_field(client, sent, meet,
+                                                                     chair):
+    item = first_order_item(meet(sent))
     client.force_login(chair)
     data = post_data("decision", sent, item, **{f"d{item.pk}-outcome": "reject"})
     response = client.post(url("decision", sent, item), data)
@@ -703,8 +705,8 @@ def test_a_rejection_without_a_reason_is_refused_by_the_reason_field(client, sen
     assert item.outcome == ""
 
 
-def test_a_stale_decision_is_refused_with_409(client, sent, chair):
-    first, second = [i for i in sent.items.order_by("position") if i.kind == "order"]
+def test_a_stale_decision_is_refused_with_409(client, sent, meet, chair):
+    first, second = [i for i in meet(sent).items.order_by("position") if i.kind == "order"]
     client.force_login(chair)
     stale = post_data("decision", sent, second, **{f"d{second.pk}-outcome": "defer"})
     services.item_record_decision(item_id=first.pk, actor=chair, outcome="approve")
@@ -908,7 +910,8 @@ def test_meeting_page_query_count_does_not_grow_with_items_and_members(
 CHAIR_MINUTES = 6
 
 
-def test_minutes_page_has_a_fixed_number_of_queries(client, sent, chair, it_chief):
+def test_minutes_page_has_a_fixed_number_of_queries(client, sent, meet, chair, it_chief):
+    meet(sent)
     services.meeting_set_adjuster(meeting_id=sent.pk, actor=chair, adjuster=it_chief)
     client.force_login(chair)
     response, ctx = measure(client, url("minutes", sent))
@@ -917,8 +920,9 @@ def test_minutes_page_has_a_fixed_number_of_queries(client, sent, chair, it_chie
 
 
 def test_minutes_page_query_count_does_not_grow_with_items_and_members(
-    client, sent, chair, it_chief, ready_order
+    client, sent, meet, chair, it_chief, ready_order
 ):
+    meet(sent)
     services.meeting_set_adjuster(meeting_id=sent.pk, actor=chair, adjuster=it_chief)
     client.force_login(chair)
     _, few = measure(client, url("minutes", sent))
