@@ -112,13 +112,10 @@ def _tell(request: HttpRequest, form) -> None:
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
     _require_board(request)
-    now = timezone.now()
-    meetings = selectors.meeting_list(request.user)
-    upcoming = list(meetings.filter(ends_at__gte=now).order_by("starts_at"))
-    past = Paginator(meetings.filter(ends_at__lt=now).order_by("-starts_at"), 20).get_page(
-        request.GET.get("page")
-    )
-    next_meeting = next((m for m in upcoming if m.status != S.CANCELLED), None)
+    upcoming, past = selectors.meetings_upcoming_and_past(request.user)
+    past = Paginator(past, 20).get_page(request.GET.get("page"))
+    upcoming = list(upcoming)
+    next_meeting = upcoming[0] if upcoming else None
     return render(request, "board/meeting_list.html", {
         "upcoming": upcoming, "past": past, "next_meeting": next_meeting,
         "can_create": order_perms.is_change_manager(request.user),

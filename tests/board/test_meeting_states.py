@@ -243,6 +243,35 @@ def test_the_chairs_first_write_holds_a_started_meeting_before_the_scanner_runs(
     assert fresh(meeting).status == M.HELD
 
 
+# --- the list -------------------------------------------------------------------------------
+
+
+def test_the_list_shows_as_upcoming_only_meetings_still_to_be_held(
+    client, sent_meeting, make_meeting, decide, chair, it_chief, clock
+):
+    adjusted = decide(sent_meeting(at(2026, 3, 3, 13)), adjuster=it_chief)
+    services.minutes_sign(meeting_id=adjusted.pk, actor=chair)
+    services.minutes_sign(meeting_id=adjusted.pk, actor=it_chief)
+    under_way = sent_meeting(at(2026, 3, 10, 13))
+    cancelled = make_meeting(at(2026, 3, 24, 13))
+    services.meeting_cancel(meeting_id=cancelled.pk, actor=chair, reason="Inga ärenden.")
+    upcoming = make_meeting(at(2026, 3, 31, 13))
+    clock.set(at(2026, 3, 10, 13, 30))
+    # Adjusted minutes dated ahead of their meeting (as the old rules allowed) are past too.
+    early = make_meeting(at(2026, 4, 7, 13))
+    Meeting.objects.filter(pk=early.pk).update(status=M.ADJUSTED)
+    client.force_login(chair)
+
+    response = client.get(url("meetings"))
+
+    assert [m.pk for m in response.context["upcoming"]] == [upcoming.pk]
+    assert response.context["next_meeting"].pk == upcoming.pk
+    assert [m.pk for m in response.context["past"]] == [
+        early.pk, cancelled.pk, under_way.pk, adjusted.pk]
+    page = html(response)
+    assert page.by_id("h-past").text() == "Tidigare och inställda möten"
+
+
 # --- reminders ------------------------------------------------------------------------------
 
 

@@ -357,17 +357,18 @@ def test_a_decision_brief_shows_the_order_s_preparation(client, planned, chair, 
 
 
 def test_the_list_shows_upcoming_and_past_meetings_and_highlights_the_next(
-    client, make_meeting, chair
+    client, make_meeting, past_meeting, chair
 ):
     now = timezone.now()
-    past = make_meeting(now - timedelta(days=20))
+    past = past_meeting(now - timedelta(days=20))
     soon = make_meeting(now + timedelta(days=6))
     later = make_meeting(now + timedelta(days=20))
     services.meeting_cancel(meeting_id=soon.pk, actor=chair, reason="Inga ärenden.")
     client.force_login(chair)
     response = client.get(url("meetings"))
-    assert [m.pk for m in response.context["upcoming"]] == [soon.pk, later.pk]
-    assert [m.pk for m in response.context["past"]] == [past.pk]
+    # A cancelled meeting is no longer to come: it is listed with the past ones.
+    assert [m.pk for m in response.context["upcoming"]] == [later.pk]
+    assert [m.pk for m in response.context["past"]] == [soon.pk, past.pk]
     assert response.context["next_meeting"].pk == later.pk
     page = html(response)
     assert page.by_id("h-next").find_all("a")[0].attrs["href"] == later.get_absolute_url()
