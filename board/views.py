@@ -89,11 +89,14 @@ def _keep_input(form, version: int) -> None:
     form.data = data
 
 
-def _refuse(form, exc: services.BoardError, meeting: Meeting) -> int:
+def _refuse(form, exc: services.BoardError, meeting: Meeting | None = None) -> int:
     """Put a refusal next to its field (or on the form) and return its status code."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
-    if isinstance(exc, services.WrongState):
+    if isinstance(exc, services.NeedsConfirmation):
+        form.ask_to_confirm(exc.warnings, exc.token, exc.message)
+        return exc.status_code
+    field = getattr(form, "SERVICE_FIELDS", {}).get(exc.field, exc.field)
+    form.add_error(field if field in form.fields else None, exc.message)
+    if isinstance(exc, services.WrongState) and meeting is not None:
         meeting.refresh_from_db(fields=["version"])
         _keep_input(form, meeting.version)
     return exc.status_code
@@ -132,13 +135,18 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                meeting = services.meeting_create(actor=request.user, **form.meeting_data())
+                meeting = services.meeting_create(
+                    actor=request.user, confirmed=form.confirmation(), **form.meeting_data())
             except services.BoardError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-                status = exc.status_code
+                status = _refuse(form, exc)
             else:
-                messages.success(request, _("The meeting is planned. Its agenda is built "
-                                            "automatically from the orders ready for decision."))
+                if meeting.agenda_frozen_at:
+                    messages.success(request, _("The meeting is planned, and its agenda is "
+                                                "frozen and sent to the members."))
+                else:
+                    messages.success(request, _("The meeting is planned. Its agenda is built "
+                                                "automatically from the orders ready for "
+                                                "decision."))
                 return redirect(meeting)
     return render(request, "board/meeting_form.html", {"form": form, "creating": True},
                   status=status)
@@ -338,6 +346,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 services.meeting_update(
                     meeting_id=meeting.pk, actor=request.user, data=form.meeting_data(),
                     expected_version=form.cleaned_data["version"],
+                    confirmed=form.confirmation(),
                 )
             except services.BoardError as exc:
                 status = _refuse(form, exc, meeting)

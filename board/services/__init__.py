@@ -17,7 +17,7 @@ from .agenda import (
     agenda_update_item,
     next_open_meeting,
 )
-from .common import BoardError, MinutesNotApplied, NotAllowed, S, WrongState
+from .common import BoardError, MinutesNotApplied, NeedsConfirmation, NotAllowed, S, WrongState
 from .meetings import (
     MEMBER_ROLES,
     board_visible_meetings,
@@ -51,6 +51,7 @@ __all__ = [
     "S",
     "BoardError",
     "MinutesNotApplied",
+    "NeedsConfirmation",
     "NotAllowed",
     "WrongState",
     "_log_once",

@@ -31,6 +31,19 @@ class WrongState(BoardError):
     status_code = 409
 
 
+class NeedsConfirmation(BoardError):
+    """Nothing is wrong, but something the person should know before saving: they see the
+    warnings and save again with `token`, which stands for exactly these warnings."""
+
+    status_code = 409
+
+    def __init__(self, warnings: list[str], token: str):
+        super().__init__(_("Read the warnings and tick “Save anyway” to save as it is."),
+                         field="confirm")
+        self.warnings = warnings
+        self.token = token
+
+
 class MinutesNotApplied(BoardError):
     """Justering stopped: one decision could not be applied, so none was."""
 

@@ -3,26 +3,33 @@
 planned → agenda sent → held → adjusted, or cancelled before it starts. The agenda is sent and
 a meeting cancelled only before its start; the minutes open at the start (the scanner marks
 the meeting held then, or the chair's first write to the minutes does) and nothing is kept,
-signed or applied before.
+signed or applied before. Nothing is planned or moved into the past, and a second meeting in
+the same room at the same time, or a cut-off that has already passed, is saved only once the
+change manager has seen the warning and saves anyway.
 """
 
 from __future__ import annotations
 
+from datetime import date, time, timedelta
+
 import pytest
+from django.utils import timezone
 
 from board import services
-from board.models import BoardSettings, Meeting, Reminder
+from board.models import BoardSettings, Meeting, MeetingSeries, Reminder
 from board.reminders import agendas_scan, due, reminders_send_due
-from board.services import NotAllowed, WrongState
+from board.services import BoardError, NeedsConfirmation, NotAllowed, WrongState
 from orders.models import Order
 from tests.board.conftest import at
 from tests.board.test_views import fresh, html, post_data, snapshot, url
+from tests.orders.test_views import assert_error_by_field
 from tyreso_it.core.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
 M = Meeting.Status
 OPENS = "Protokollet öppnas när mötet börjar, tisdag 10 mars 2026 kl. 13:00."
+ROOM = "Sammanträdesrum Bollmora"
 
 
 def invitations() -> int:
@@ -241,6 +248,218 @@ def test_the_chairs_first_write_holds_a_started_meeting_before_the_scanner_runs(
     services.meeting_record_attendance(meeting_id=meeting.pk, actor=chair, present={})
 
     assert fresh(meeting).status == M.HELD
+
+
+# --- planning and moving --------------------------------------------------------------------
+
+
+def test_a_meeting_is_not_planned_in_the_past(chair, clock):
+    with pytest.raises(BoardError) as refused:
+        services.meeting_create(actor=chair, starts_at=clock.now() - timedelta(minutes=1))
+
+    assert refused.value.field == "starts_at"
+    assert "bakåt i tiden" in refused.value.message
+    assert not Meeting.objects.exists()
+
+
+def test_the_form_refuses_a_past_date_next_to_the_date_field(client, chair, members):
+    client.force_login(chair)
+
+    response = client.post(url("meeting_create"), {
+        "day": "2026-01-02", "start": "13:00", "end": "14:30", "place": ROOM})
+
+    assert response.status_code == 400
+    assert_error_by_field(response, "id_day", "bakåt i tiden")
+    assert not Meeting.objects.exists()
+
+
+def test_a_meeting_is_not_moved_into_the_past_nor_once_it_has_started(
+    client, make_meeting, chair, clock
+):
+    meeting = make_meeting(at(2026, 3, 10, 13))
+    clock.set(at(2026, 3, 9, 9))
+    client.force_login(chair)
+
+    response = client.post(url("meeting_edit", meeting), post_data(
+        "meeting_edit", meeting, day="2026-03-08"))
+    assert response.status_code == 400
+    assert_error_by_field(response, "id_day", "bakåt i tiden")
+
+    clock.set(at(2026, 3, 10, 13, 30))
+    with pytest.raises(BoardError, match="Mötet har börjat: tiden kan inte längre ändras"):
+        services.meeting_update(meeting_id=meeting.pk, actor=chair,
+                                expected_version=fresh(meeting).version,
+                                data={"starts_at": at(2026, 3, 11, 13),
+                                      "ends_at": at(2026, 3, 11, 14)})
+    assert fresh(meeting).starts_at == at(2026, 3, 10, 13)
+    # Where it was held can still be put right in the minutes' draft.
+    services.meeting_update(meeting_id=meeting.pk, actor=chair,
+                            expected_version=fresh(meeting).version,
+                            data={"place": "Sammanträdesrum Tyresö slott"})
+    assert fresh(meeting).place == "Sammanträdesrum Tyresö slott"
+
+
+def test_a_meeting_planned_after_its_cut_off_is_confirmed_and_its_agenda_sent_at_once(
+    chair, members, ready_order, clock
+):
+    order = ready_order()
+    starts_at = clock.now() + timedelta(days=2)
+
+    with pytest.raises(NeedsConfirmation) as warned:
+        services.meeting_create(actor=chair, starts_at=starts_at, place=ROOM)
+    [warning] = warned.value.warnings
+    assert "stopptid" in warning and "har redan passerat" in warning
+    assert not Meeting.objects.exists()
+
+    before = timezone.now()
+    meeting = services.meeting_create(actor=chair, starts_at=starts_at, place=ROOM,
+                                      confirmed=warned.value.token)
+
+    meeting = fresh(meeting)
+    assert meeting.status == M.AGENDA_SENT
+    # Frozen now, not at the cut-off that had passed.
+    assert meeting.agenda_frozen_at >= before
+    assert meeting.items.filter(order=order).exists()
+    assert invitations() == len(members)
+
+
+def test_the_page_warns_of_a_passed_cut_off_and_the_agenda_goes_out_when_confirmed(
+    client, chair, members, clock
+):
+    client.force_login(chair)
+    day = (clock.now() + timedelta(days=2)).date().isoformat()
+    data = {"day": day, "start": "13:00", "end": "14:30", "place": ROOM}
+
+    response = client.post(url("meeting_create"), data)
+
+    assert response.status_code == 409
+    page = html(response)
+    assert "stopptid" in page.by_id("meeting-warnings").text()
+    assert not Meeting.objects.exists()
+    response = client.post(url("meeting_create"), {
+        **data, "confirm": "on", "confirmed": response.context["form"].data["confirmed"]})
+    assert response.status_code == 302
+    meeting = Meeting.objects.get()
+    assert meeting.status == M.AGENDA_SENT
+    detail = " ".join(html(client.get(meeting.get_absolute_url())).text().split())
+    assert "Den låses och skickas till ledamöterna" not in detail
+    assert "Dagordningen låstes och skickades" in detail
+
+
+@pytest.fixture
+def booked(make_meeting):
+    """A meeting on 10 March 2026, 13:00–14:30, in the Bollmora room."""
+    return make_meeting(at(2026, 3, 10, 13), ends_at=at(2026, 3, 10, 14, 30), place=ROOM)
+
+
+def test_a_second_meeting_in_the_same_room_at_the_same_time_is_saved_only_when_confirmed(
+    booked, chair
+):
+    with pytest.raises(NeedsConfirmation) as warned:
+        # The same room, however it is written.
+        services.meeting_create(actor=chair, starts_at=at(2026, 3, 10, 14),
+                                place="  sammanträdesrum BOLLMORA ")
+    [warning] = warned.value.warnings
+    assert warning == (f"{ROOM} är upptaget av ett annat möte samtidigt: tisdag 10 mars 2026 "
+                       "kl. 13:00 till 14:30.")
+    assert Meeting.objects.count() == 1
+
+    services.meeting_create(actor=chair, starts_at=at(2026, 3, 10, 14),
+                            place="  sammanträdesrum BOLLMORA ", confirmed=warned.value.token)
+    assert Meeting.objects.count() == 2
+
+
+def test_another_room_another_hour_or_a_cancelled_meeting_is_no_overlap(booked, chair):
+    services.meeting_create(actor=chair, starts_at=at(2026, 3, 10, 13), place="Stora salen")
+    services.meeting_create(actor=chair, starts_at=at(2026, 3, 10, 14, 30), place=ROOM)
+    services.meeting_create(actor=chair, starts_at=at(2026, 3, 10, 11), place=ROOM,
+                            ends_at=at(2026, 3, 10, 13))
+    # A video meeting has no room to share.
+    services.meeting_create(actor=chair, starts_at=at(2026, 3, 10, 13),
+                            video_link="https://teams.example.se/bit")
+    services.meeting_cancel(meeting_id=booked.pk, actor=chair, reason="Flyttas.")
+    services.meeting_create(actor=chair, starts_at=at(2026, 3, 10, 13), place=ROOM)
+
+    assert Meeting.objects.count() == 6
+
+
+def test_the_page_warns_of_an_overlap_and_saves_when_save_anyway_is_ticked(
+    client, booked, chair
+):
+    client.force_login(chair)
+    data = {"day": "2026-03-10", "start": "13:30", "end": "15:00", "place": ROOM}
+
+    response = client.post(url("meeting_create"), data)
+
+    assert response.status_code == 409
+    page = html(response)
+    assert "upptaget av ett annat möte" in page.by_id("meeting-warnings").text()
+    box = page.by_id("id_confirm")
+    assert box.attrs["type"] == "checkbox" and "checked" not in box.attrs
+    assert_error_by_field(response, "id_confirm", "Spara ändå")
+    # Sent again without ticking the box, it is not saved either.
+    token = response.context["form"].data["confirmed"]
+    assert client.post(url("meeting_create"), {**data, "confirmed": token}).status_code == 409
+    assert Meeting.objects.count() == 1
+    response = client.post(url("meeting_create"), {**data, "confirmed": token, "confirm": "on"})
+    assert response.status_code == 302
+    assert Meeting.objects.count() == 2
+
+
+def test_a_confirmation_counts_only_for_the_warnings_that_were_shown(
+    client, booked, make_meeting, chair
+):
+    client.force_login(chair)
+    data = {"day": "2026-03-10", "start": "13:30", "end": "15:00", "place": ROOM}
+    token = client.post(url("meeting_create"), data).context["form"].data["confirmed"]
+    # Meanwhile the room is booked from 14:45 as well.
+    make_meeting(at(2026, 3, 10, 14, 45), place=ROOM)
+
+    response = client.post(url("meeting_create"), {**data, "confirmed": token, "confirm": "on"})
+
+    assert response.status_code == 409
+    assert len(response.context["form"].warnings) == 2
+    assert Meeting.objects.count() == 2
+    # Seen and confirmed as they are now, it is saved.
+    token = response.context["form"].data["confirmed"]
+    response = client.post(url("meeting_create"), {**data, "confirmed": token, "confirm": "on"})
+    assert response.status_code == 302
+    assert Meeting.objects.count() == 3
+
+
+def test_moving_a_meeting_onto_another_is_a_warning_to_confirm(
+    client, booked, make_meeting, chair
+):
+    other = make_meeting(at(2026, 3, 12, 13), place=ROOM)
+    client.force_login(chair)
+    data = post_data("meeting_edit", other, day="2026-03-10", start="14:00", end="15:00",
+                     place=ROOM)
+
+    response = client.post(url("meeting_edit", other), data)
+
+    assert response.status_code == 409
+    assert "upptaget av ett annat möte" in html(response).by_id("meeting-warnings").text()
+    assert fresh(other).starts_at == at(2026, 3, 12, 13)
+    response = client.post(url("meeting_edit", other), {
+        **data, "confirm": "on", "confirmed": response.context["form"].data["confirmed"]})
+    assert response.status_code == 302
+    assert fresh(other).starts_at == at(2026, 3, 10, 14)
+    # Its own time and room are no overlap: changing only the video link warns of nothing.
+    services.meeting_update(meeting_id=other.pk, actor=chair,
+                            expected_version=fresh(other).version,
+                            data={"video_link": "https://teams.example.se/bit"})
+
+
+def test_a_series_plans_no_meeting_whose_start_has_passed(chair, members, clock):
+    clock.set(at(2026, 3, 3, 14))  # a Tuesday, after the series' 13:00
+    series = MeetingSeries.objects.create(
+        name="Beslutsråd IT", first_date=date(2026, 3, 3), interval_weeks=1,
+        start_time=time(13), chair=chair, place=ROOM, skip_holidays=False)
+
+    created = services.series_generate(series=series, until=date(2026, 3, 17))
+
+    assert [timezone.localtime(m.starts_at).date() for m in created] == [
+        date(2026, 3, 10), date(2026, 3, 17)]
 
 
 # --- the list -------------------------------------------------------------------------------

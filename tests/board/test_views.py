@@ -817,11 +817,11 @@ def test_a_calendar_address_is_made_on_request_and_renewed(client, sent, chair):
     assert client.get(reverse("board:feed", args=[second.token])).status_code == 200
 
 
-def test_the_feed_needs_no_login_but_its_token(client, chair, make_meeting):
+def test_the_feed_needs_no_login_but_its_token(client, chair, make_meeting, past_meeting):
     now = timezone.now()
     upcoming = make_meeting(now + timedelta(days=7))
-    recent = make_meeting(now - timedelta(days=20))
-    make_meeting(now - timedelta(days=200))  # long ago: no longer in the feed
+    recent = past_meeting(now - timedelta(days=20))
+    past_meeting(now - timedelta(days=200))  # long ago: no longer in the feed
     other = factories.make_change_manager(username="annan")
     not_mine = services.meeting_create(actor=other, starts_at=now + timedelta(days=8))
     MeetingMember.objects.filter(meeting=not_mine, person=chair).delete()
@@ -843,7 +843,7 @@ def test_the_feed_needs_no_login_but_its_token(client, chair, make_meeting):
 
 
 def test_the_reminders_page_lists_what_was_sent_and_what_is_due(client, chair, make_meeting):
-    soon = make_meeting(timezone.now() + timedelta(days=3))
+    soon = make_meeting(timezone.now() + timedelta(days=4))
     services.agenda_freeze_and_send(meeting_id=soon.pk, actor=chair)
     client.force_login(chair)
     response = client.get(url("reminders"))
@@ -940,16 +940,21 @@ def test_minutes_page_query_count_does_not_grow_with_items_and_members(
 MEETING_LIST = 3
 
 
-def many_meetings(chair, count: int) -> None:
-    now = timezone.now()
-    for i in range(count):
+def many_meetings(chair, clock, count: int, after: int = 0) -> None:
+    """`count` meetings to come and `count` past ones, a week apart from `after` weeks on
+    either side of now, each planned two weeks ahead."""
+    now = clock.now()
+    for i in range(after, after + count):
         for days in (-7 * (i + 1), 7 * (i + 1)):
-            meeting = services.meeting_create(actor=chair, starts_at=now + timedelta(days=days))
+            starts_at = now + timedelta(days=days)
+            clock.set(starts_at - timedelta(days=14))
+            meeting = services.meeting_create(actor=chair, starts_at=starts_at)
             services.agenda_add_item(meeting_id=meeting.pk, actor=chair, title=f"Punkt {i}")
+    clock.set(now)
 
 
-def test_meeting_list_has_a_fixed_number_of_queries(client, chair, members):
-    many_meetings(chair, 3)
+def test_meeting_list_has_a_fixed_number_of_queries(client, chair, members, clock):
+    many_meetings(chair, clock, 3)
     client.force_login(chair)
     response, ctx = measure(client, url("meetings"))
     assert len(response.context["upcoming"]) == 3
@@ -957,11 +962,11 @@ def test_meeting_list_has_a_fixed_number_of_queries(client, chair, members):
     assert_count(ctx, MEETING_LIST)
 
 
-def test_meeting_list_query_count_does_not_grow_with_meetings(client, chair, members):
+def test_meeting_list_query_count_does_not_grow_with_meetings(client, chair, members, clock):
     client.force_login(chair)
-    many_meetings(chair, 1)
+    many_meetings(chair, clock, 1)
     _, few = measure(client, url("meetings"))
-    many_meetings(chair, 12)
+    many_meetings(chair, clock, 12, after=1)
     response, many = measure(client, url("meetings"))
     assert len(response.context["upcoming"]) == 13
     assert len(many) == len(few) == MEETING_LIST
