@@ -35,7 +35,15 @@ class VersionForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    """Date, time and place; the times are Stockholm time."""
+    """Date, time and place; the times are Stockholm time.
+
+    When the service warns (another meeting in the room, a cut-off that has passed), the form
+    comes back with the warnings, `confirmed` holding what they stand for, and "Save anyway"
+    unticked: ticking it saves the meeting as long as the warnings are the same.
+    """
+
+    #: The form's field for each field a service names in a refusal.
+    SERVICE_FIELDS = {"starts_at": "day", "ends_at": "end"}
 
     day = forms.DateField(label=_("Date"), widget=DateInput())
     start = forms.TimeField(label=_("Starts at"), widget=TimeInput())
@@ -44,6 +52,8 @@ class MeetingForm(forms.Form):
                             help_text=_("A room, or leave empty for a video meeting."))
     video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https",
                                 help_text=_("For example a Teams link."))
+    confirm = forms.BooleanField(label=_("Save anyway"), required=False)
+    confirmed = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
         if meeting is not None:
@@ -55,6 +65,7 @@ class MeetingForm(forms.Form):
                 "version": meeting.version,
             })
         super().__init__(*args, **kwargs)
+        self.warnings: list[str] = []
 
     @classmethod
     def for_new_meeting(cls, data=None) -> MeetingForm:
@@ -79,6 +90,19 @@ class MeetingForm(forms.Form):
     def meeting_data(self) -> dict:
         keys = ("starts_at", "ends_at", "place", "video_link")
         return {key: self.cleaned_data[key] for key in keys}
+
+    def confirmation(self) -> str:
+        """What the person confirmed by ticking "Save anyway": the warnings they were shown."""
+        return self.cleaned_data["confirmed"] if self.cleaned_data.get("confirm") else ""
+
+    def ask_to_confirm(self, warnings: list[str], token: str, message: str) -> None:
+        """Show the form again with the warnings, to be confirmed by ticking the box anew."""
+        data = self.data.copy()
+        data[self.add_prefix("confirmed")] = token
+        data.pop(self.add_prefix("confirm"), None)
+        self.data = data
+        self.warnings = warnings
+        self.add_error("confirm", message)
 
 
 class MeetingEditForm(VersionForm, MeetingForm):

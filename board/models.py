@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -176,7 +177,6 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        from django.utils import timezone
         from django.utils.formats import date_format
 
         when = date_format(timezone.localtime(self.starts_at), "j F Y H:i")
@@ -198,6 +198,12 @@ class Meeting(models.Model):
 
     def cutoff_at(self, board: BoardSettings):
         return self.starts_at - timedelta(hours=board.cutoff_hours)
+
+    @property
+    def has_started(self) -> bool:
+        """The calendar's side of the meeting's states: from its start the agenda is no longer
+        sent and the meeting no longer cancelled, and its minutes are open."""
+        return self.starts_at <= timezone.now()
 
     @property
     def is_adjusted(self) -> bool:

@@ -20,7 +20,14 @@ from orders.services import brief_missing
 from organisation.models import User
 
 from .models import BoardSettings, Meeting, Reminder
-from .services import _log_once, _meeting_when, agenda_build, agenda_freeze_and_send
+from .services import (
+    MEETING_FLOW,
+    _log_once,
+    _meeting_when,
+    agenda_build,
+    agenda_freeze_and_send,
+    meeting_hold,
+)
 
 S = Meeting.Status
 
@@ -151,14 +158,17 @@ def _supplement_reminders(board: BoardSettings, now: datetime, until: datetime) 
 
 
 def _minutes_reminders(board: BoardSettings, now: datetime, until: datetime) -> list[Due]:
+    """The chair, when the minutes are not adjusted the set number of days after the meeting
+    ended (a meeting that has started is held, whether or not the scanner has marked it)."""
     lag = timedelta(days=board.minutes_due_days)
     meetings = Meeting.objects.filter(
-        status__in=[S.AGENDA_SENT, S.HELD], starts_at__lte=until - lag
+        status__in=MEETING_FLOW["adjust"].sources | MEETING_FLOW["hold"].sources,
+        ends_at__lte=until - lag,
     ).select_related("chair")
     return [
         Due(
             key=f"minutes:{meeting.pk}", kind=Reminder.Kind.MINUTES,
-            due_at=meeting.starts_at + lag, recipient=meeting.chair, meeting=meeting,
+            due_at=meeting.ends_at + lag, recipient=meeting.chair, meeting=meeting,
             subject=_("The minutes of Beslutsråd IT %(when)s are not adjusted") % {
                 "when": _meeting_when(meeting)},
             body=_("The minutes of the meeting %(when)s have not been adjusted. Until they are, "
@@ -198,10 +208,16 @@ def reminders_send_due(now: datetime | None = None) -> int:
 
 
 def agendas_scan(now: datetime | None = None) -> dict[str, int]:
-    """Keep upcoming agendas built, and freeze and send those past their cut-off."""
+    """Mark the meetings that have started held, keep upcoming agendas built, and freeze and
+    send those past their cut-off."""
     now = now or timezone.now()
     board = BoardSettings.load()
-    built = frozen = 0
+    built = frozen = held = 0
+    started = Meeting.objects.filter(
+        status__in=MEETING_FLOW["hold"].sources, starts_at__lte=now
+    ).values_list("pk", flat=True)
+    for meeting_id in list(started):
+        held += meeting_hold(meeting_id=meeting_id)
     upcoming = Meeting.objects.filter(
         status=S.PLANNED, agenda_frozen_at__isnull=True, starts_at__gt=now,
         starts_at__lte=now + timedelta(days=board.build_days),
@@ -213,4 +229,4 @@ def agendas_scan(now: datetime | None = None) -> dict[str, int]:
             built += agenda_build(meeting_id=meeting.pk)
             # Orders ready now belong to the first open meeting only.
             break
-    return {"built": built, "frozen": frozen}
+    return {"built": built, "frozen": frozen, "held": held}

@@ -19,7 +19,7 @@ from organisation import access
 from organisation.models import User
 
 from .models import AgendaItem, Meeting, MeetingMember
-from .services import board_visible_meetings
+from .services import MEETING_FLOW, board_visible_meetings
 
 OPEN = [Meeting.Status.PLANNED, Meeting.Status.AGENDA_SENT, Meeting.Status.HELD]
 # How far back a person's calendar feed reaches.
@@ -57,6 +57,24 @@ def meeting_list(user: User) -> QuerySet[Meeting]:
         board_visible_meetings(user)
         .select_related("chair")
         .annotate(item_count=Coalesce(Subquery(items), Value(0)))
+    )
+
+
+def meetings_upcoming_and_past(
+    user: User, now: datetime | None = None
+) -> tuple[QuerySet[Meeting], QuerySet[Meeting]]:
+    """The meetings `user` may open in two lists, by the calendar and the state together.
+
+    Upcoming: not started yet, and still to be held (planned or with its agenda sent),
+    soonest first. Past: everything else, latest first: started (a meeting under way
+    included), held, adjusted, or cancelled.
+    """
+    now = now or timezone.now()
+    meetings = meeting_list(user)
+    upcoming = Q(starts_at__gt=now, status__in=MEETING_FLOW["hold"].sources)
+    return (
+        meetings.filter(upcoming).order_by("starts_at", "pk"),
+        meetings.exclude(upcoming).order_by("-starts_at", "-pk"),
     )
 
 

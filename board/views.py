@@ -89,11 +89,14 @@ def _keep_input(form, version: int) -> None:
     form.data = data
 
 
-def _refuse(form, exc: services.BoardError, meeting: Meeting) -> int:
+def _refuse(form, exc: services.BoardError, meeting: Meeting | None = None) -> int:
     """Put a refusal next to its field (or on the form) and return its status code."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
-    if isinstance(exc, services.WrongState):
+    if isinstance(exc, services.NeedsConfirmation):
+        form.ask_to_confirm(exc.warnings, exc.token, exc.message)
+        return exc.status_code
+    field = getattr(form, "SERVICE_FIELDS", {}).get(exc.field, exc.field)
+    form.add_error(field if field in form.fields else None, exc.message)
+    if isinstance(exc, services.WrongState) and meeting is not None:
         meeting.refresh_from_db(fields=["version"])
         _keep_input(form, meeting.version)
     return exc.status_code
@@ -112,13 +115,10 @@ def _tell(request: HttpRequest, form) -> None:
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
     _require_board(request)
-    now = timezone.now()
-    meetings = selectors.meeting_list(request.user)
-    upcoming = list(meetings.filter(ends_at__gte=now).order_by("starts_at"))
-    past = Paginator(meetings.filter(ends_at__lt=now).order_by("-starts_at"), 20).get_page(
-        request.GET.get("page")
-    )
-    next_meeting = next((m for m in upcoming if m.status != S.CANCELLED), None)
+    upcoming, past = selectors.meetings_upcoming_and_past(request.user)
+    past = Paginator(past, 20).get_page(request.GET.get("page"))
+    upcoming = list(upcoming)
+    next_meeting = upcoming[0] if upcoming else None
     return render(request, "board/meeting_list.html", {
         "upcoming": upcoming, "past": past, "next_meeting": next_meeting,
         "can_create": order_perms.is_change_manager(request.user),
@@ -135,13 +135,18 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                meeting = services.meeting_create(actor=request.user, **form.meeting_data())
+                meeting = services.meeting_create(
+                    actor=request.user, confirmed=form.confirmation(), **form.meeting_data())
             except services.BoardError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-                status = exc.status_code
+                status = _refuse(form, exc)
             else:
-                messages.success(request, _("The meeting is planned. Its agenda is built "
-                                            "automatically from the orders ready for decision."))
+                if meeting.agenda_frozen_at:
+                    messages.success(request, _("The meeting is planned, and its agenda is "
+                                                "frozen and sent to the members."))
+                else:
+                    messages.success(request, _("The meeting is planned. Its agenda is built "
+                                                "automatically from the orders ready for "
+                                                "decision."))
                 return redirect(meeting)
     return render(request, "board/meeting_form.html", {"form": form, "creating": True},
                   status=status)
@@ -181,12 +186,14 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, *, bound: dict | None 
     is_chair = user.pk == meeting.chair_id
     is_open = meeting.is_open
     can_arrange = is_chair and is_open and meeting.agenda_frozen_at is None
+    cutoff_at = meeting.cutoff_at(BoardSettings.load())
     offered = set()
     context = {
         "meeting": meeting, "items": items, "members": members, "is_chair": is_chair,
         "can_arrange": can_arrange, "can_edit_items": is_chair and is_open,
         "linkable": selectors.linkable_orders(user, items),
-        "cutoff_at": meeting.cutoff_at(BoardSettings.load()),
+        "cutoff_at": cutoff_at, "cutoff_passed": cutoff_at <= timezone.now(),
+        "can_send_agenda": services.MEETING_FLOW.permits("send_agenda", user, meeting),
         "delegations": delegations, "delegations_placed": delegations_placed,
         "items_url": _items_url(meeting),
         "last_position": max(
@@ -204,7 +211,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, *, bound: dict | None 
             key = ("update", item.pk)
             item.update_form = bound.get(key)
             offered.add(key)
-        if meeting.status in {S.PLANNED, S.AGENDA_SENT}:
+        if services.MEETING_FLOW.permits("cancel", user, meeting):
             context["cancel_form"] = bound.get("cancel") or forms.CancelForm(
                 prefix="cancel", initial=version
             )
@@ -217,7 +224,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, *, bound: dict | None 
 
 
 #: Changed with the agenda's markup, so a cache kept across a deploy never serves the former.
-AGENDA_FORMAT = 1
+AGENDA_FORMAT = 2
 #: A bound on how long a rendered agenda is kept (its key changes with what it shows).
 AGENDA_SECONDS = 24 * 60 * 60
 
@@ -339,6 +346,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 services.meeting_update(
                     meeting_id=meeting.pk, actor=request.user, data=form.meeting_data(),
                     expected_version=form.cleaned_data["version"],
+                    confirmed=form.confirmation(),
                 )
             except services.BoardError as exc:
                 status = _refuse(form, exc, meeting)
@@ -549,7 +557,7 @@ def _minutes_page(request: HttpRequest, meeting: Meeting, *, bound: dict | None 
     items = selectors.agenda_items(meeting)
     members = selectors.members(meeting)
     is_chair = user.pk == meeting.chair_id
-    recording = meeting.status in {S.AGENDA_SENT, S.HELD}
+    recording = services.minutes_open(meeting)
     offered = set()
     context = {
         "meeting": meeting, "items": items, "members": members, "is_chair": is_chair,

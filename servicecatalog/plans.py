@@ -18,8 +18,10 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from organisation.models import User
+from tyreso_it.core.workflow import Transition, Workflow
 
 from .models import ContinuityScenario, ManagementPlan, Service
 from .permissions import can_edit_catalogue, can_edit_service
@@ -61,16 +63,25 @@ class StaleVersion(PlanError):
     status_code = 409
 
 
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[str]
-    target: str
+def _already_approved(transition: Transition, plan: ManagementPlan) -> PlanError:
+    return InvalidTransition(
+        _("The plan is already approved (by %(who)s).") % {"who": plan.approved_by or _("someone")}
+    )
+
+
+def _not_an_approver(transition: Transition, plan: ManagementPlan) -> PlanError:
+    return NotAllowed(_("The plan is approved by the system owner or the ordering function."))
 
 
 #: The plan's only transition. Approved is final for the year.
-TRANSITIONS: dict[str, Transition] = {
-    "approve": Transition(sources=frozenset({S.DRAFT}), target=S.APPROVED),
-}
+PLAN_FLOW: Workflow[ManagementPlan] = Workflow(
+    [
+        Transition("approve", gettext_lazy("Approve"), frozenset({S.DRAFT}), S.APPROVED,
+                   lambda user, plan: is_plan_approver(user, plan.service)),
+    ],
+    invalid=_already_approved,
+    not_allowed=_not_an_approver,
+)
 
 
 # --- who may do what --------------------------------------------------------------------
@@ -92,7 +103,7 @@ def is_plan_approver(user: User, service: Service) -> bool:
 
 
 def can_approve_plan(user: User, plan: ManagementPlan) -> bool:
-    return plan.status == S.DRAFT and is_plan_approver(user, plan.service)
+    return PLAN_FLOW.permits("approve", user, plan)
 
 
 # --- writes ----------------------------------------------------------------------------
@@ -249,18 +260,9 @@ def plan_approve(
     With `expected_version`, the approver approves the version they read: a plan changed
     after they opened it is refused, so nobody approves text they have not seen.
     """
-    transition = TRANSITIONS["approve"]
     with transaction.atomic():
         plan = _lock(plan_id)
-        if plan.status not in transition.sources:
-            raise InvalidTransition(
-                _("The plan is already approved (by %(who)s).")
-                % {"who": plan.approved_by or _("someone")}
-            )
-        if not is_plan_approver(actor, plan.service):
-            raise NotAllowed(
-                _("The plan is approved by the system owner or the ordering function.")
-            )
+        transition = PLAN_FLOW.check("approve", plan, actor)
         if expected_version is not None and plan.version != expected_version:
             raise StaleVersion(
                 _("The plan was changed after you opened it. Read the new version before "

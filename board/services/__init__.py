@@ -17,7 +17,7 @@ from .agenda import (
     agenda_update_item,
     next_open_meeting,
 )
-from .common import BoardError, MinutesNotApplied, NotAllowed, S, WrongState
+from .common import BoardError, MinutesNotApplied, NeedsConfirmation, NotAllowed, S, WrongState
 from .meetings import (
     MEMBER_ROLES,
     board_visible_meetings,
@@ -32,6 +32,7 @@ from .meetings import (
 from .minutes import (
     ORDER_OUTCOMES,
     item_record_decision,
+    meeting_hold,
     meeting_record_attendance,
     meeting_set_adjuster,
     minutes_correct,
@@ -39,15 +40,18 @@ from .minutes import (
     minutes_sign,
 )
 from .notices import _log_once, _meeting_when
+from .states import MEETING_FLOW, minutes_open
 
 __all__ = [
     "KIND_RANK",
+    "MEETING_FLOW",
     "MEMBER_ROLES",
     "ORDER_OUTCOMES",
     "REMOVED_BY_CHAIR",
     "S",
     "BoardError",
     "MinutesNotApplied",
+    "NeedsConfirmation",
     "NotAllowed",
     "WrongState",
     "_log_once",
@@ -63,12 +67,14 @@ __all__ = [
     "item_record_decision",
     "meeting_cancel",
     "meeting_create",
+    "meeting_hold",
     "meeting_record_attendance",
     "meeting_set_adjuster",
     "meeting_set_members",
     "meeting_update",
     "minutes_correct",
     "minutes_missing",
+    "minutes_open",
     "minutes_sign",
     "next_open_meeting",
     "series_dates",

@@ -26,6 +26,7 @@ from .common import (
     _save,
 )
 from .notices import _send_invitations
+from .states import MEETING_FLOW
 
 
 def _deferred_order_ids() -> set[int]:
@@ -320,24 +321,34 @@ def agenda_update_item(
         return item
 
 
+def _still_to_send(meeting: Meeting, actor: User | None) -> bool:
+    """Whether the agenda is to be frozen and sent now. False when that is done (a second run
+    sends nothing), and for the scanner or the task also when the meeting has started (the
+    scanner holds it instead); a person who may not send it is refused with the reason."""
+    if meeting.status not in MEETING_FLOW["send_agenda"].sources or meeting.agenda_frozen_at:
+        return False
+    if actor is None and not MEETING_FLOW.permits("send_agenda", None, meeting):
+        return False
+    MEETING_FLOW.check("send_agenda", meeting, actor)
+    return True
+
+
 def agenda_freeze_and_send(*, meeting_id: int, actor: User | None = None) -> bool:
     """Freeze the agenda at the cut-off and send it with the invitation to every member.
 
-    Returns False when it was already frozen (a second run sends nothing).
+    Only before the meeting starts. Returns False when it was already frozen (a second run
+    sends nothing).
     """
     with transaction.atomic():
-        meeting = _lock(meeting_id)
-        if meeting.status != S.PLANNED or meeting.agenda_frozen_at is not None:
+        if not _still_to_send(_lock(meeting_id), actor):
             return False
-        if actor is not None:
-            _require_chair(meeting, actor)
     agenda_build(meeting_id=meeting_id)
     with transaction.atomic():
         meeting = _lock(meeting_id)
-        if meeting.status != S.PLANNED or meeting.agenda_frozen_at is not None:
+        if not _still_to_send(meeting, actor):
             return False
+        MEETING_FLOW.advance("send_agenda", meeting, actor)
         meeting.agenda_frozen_at = timezone.now()
-        meeting.status = S.AGENDA_SENT
         _save(meeting, actor, _("Agenda frozen and sent"))
         _send_invitations(meeting, reason="agenda")
         return True

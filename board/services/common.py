@@ -31,6 +31,19 @@ class WrongState(BoardError):
     status_code = 409
 
 
+class NeedsConfirmation(BoardError):
+    """Nothing is wrong, but something the person should know before saving: they see the
+    warnings and save again with `token`, which stands for exactly these warnings."""
+
+    status_code = 409
+
+    def __init__(self, warnings: list[str], token: str):
+        super().__init__(_("Read the warnings and tick “Save anyway” to save as it is."),
+                         field="confirm")
+        self.warnings = warnings
+        self.token = token
+
+
 class MinutesNotApplied(BoardError):
     """Justering stopped: one decision could not be applied, so none was."""
 
@@ -52,9 +65,23 @@ def _save(meeting: Meeting, actor: User | None, reason: str) -> None:
     meeting.save()
 
 
+def is_chair(actor: User | None, meeting: Meeting) -> bool:
+    return actor is not None and actor.pk == meeting.chair_id
+
+
+def is_signer(actor: User | None, meeting: Meeting) -> bool:
+    """The chair and the chosen adjuster sign (justera) the minutes."""
+    return actor is not None and actor.pk in {meeting.chair_id, meeting.adjuster_id}
+
+
 def _require_chair(meeting: Meeting, actor: User) -> None:
-    if actor.pk != meeting.chair_id:
+    if not is_chair(actor, meeting):
         raise NotAllowed(_("Only the chair of the meeting can do this."))
+
+
+def _require_signer(meeting: Meeting, actor: User) -> None:
+    if not is_signer(actor, meeting):
+        raise NotAllowed(_("Only the chair and the adjuster sign the minutes."))
 
 
 def _require_open(meeting: Meeting) -> None:

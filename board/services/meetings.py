@@ -3,6 +3,7 @@ who may open a meeting."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -17,8 +18,10 @@ from organisation.models import Role, User
 
 from ..calendar import STOCKHOLM
 from ..models import BoardSettings, Meeting, MeetingMember, MeetingSeries, SeriesException
+from .agenda import agenda_freeze_and_send
 from .common import (
     BoardError,
+    NeedsConfirmation,
     NotAllowed,
     S,
     WrongState,
@@ -28,7 +31,8 @@ from .common import (
     _require_open,
     _save,
 )
-from .notices import _send_invitations
+from .notices import _meeting_when, _send_invitations
+from .states import MEETING_FLOW
 
 # Roles called to every meeting unless the chair changes the list.
 MEMBER_ROLES = (
@@ -56,28 +60,74 @@ def default_members() -> list[tuple[User, Role]]:
     return list(seen.values())
 
 
-@transaction.atomic
-def meeting_create(
-    *,
-    actor: User,
-    starts_at: datetime,
-    ends_at: datetime | None = None,
-    place: str = "",
-    video_link: str = "",
-    chair: User | None = None,
-    series: MeetingSeries | None = None,
-) -> Meeting:
-    """Plan a meeting with the default members; the chair is the change manager."""
-    if actor is not None and not order_perms.is_change_manager(actor):
-        raise NotAllowed(_("Only the change manager plans meetings of Beslutsråd IT."))
-    board = BoardSettings.load()
-    chair = chair or actor
-    ends_at = ends_at or starts_at + timedelta(minutes=board.meeting_minutes)
+def _check_times(starts_at: datetime, ends_at: datetime) -> None:
     if ends_at <= starts_at:
         raise BoardError(_("The meeting must end after it starts."), field="ends_at")
+    if starts_at <= timezone.now():
+        raise BoardError(
+            _("A meeting cannot be planned in the past: choose a time that has not come yet."),
+            field="starts_at",
+        )
+
+
+def _warnings(
+    *, starts_at: datetime, ends_at: datetime, place: str, board: BoardSettings,
+    meeting: Meeting | None = None, cutoff: bool = True,
+) -> list[tuple[str, str]]:
+    """What the person should know before a meeting is planned at this time and place, each
+    with a key for what it is about: another meeting in the same room at the same time, and
+    an agenda whose cut-off has already passed."""
+    found = []
+    room = place.strip().casefold()
+    if room:
+        # The room is compared here, not in SQL, so case and spaces count the same on every
+        # database (Å, Ä and Ö included); few meetings overlap in time.
+        others = (
+            Meeting.objects.exclude(status=S.CANCELLED)
+            .filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+            .order_by("starts_at", "pk")
+        )
+        if meeting is not None:
+            others = others.exclude(pk=meeting.pk)
+        for other in others:
+            if other.place.strip().casefold() == room:
+                found.append((
+                    f"overlap:{other.pk}:{other.starts_at.isoformat()}:{other.ends_at.isoformat()}",
+                    _("%(place)s is taken by another meeting at the same time: %(when)s to "
+                      "%(end)s.") % {
+                        "place": other.place.strip(), "when": _meeting_when(other),
+                        "end": timezone.localtime(other.ends_at).strftime("%H:%M")},
+                ))
+    cutoff_at = starts_at - timedelta(hours=board.cutoff_hours)
+    if cutoff and cutoff_at <= timezone.now():
+        found.append((
+            f"cutoff:{cutoff_at.isoformat()}",
+            _("The agenda's cut-off, %(cutoff)s, has already passed: the agenda is frozen and "
+              "sent to the members as soon as the meeting is saved. What is added to it "
+              "afterwards is a late item.") % {
+                "cutoff": timezone.localtime(cutoff_at).strftime("%Y-%m-%d %H:%M")},
+        ))
+    return found
+
+
+def _confirm(warnings: list[tuple[str, str]], confirmed: str) -> None:
+    """Go on only if there is nothing to warn about, or the person has seen exactly these
+    warnings and saves anyway (`confirmed` is the token they were shown with them)."""
+    if not warnings:
+        return
+    token = hashlib.sha256("\n".join(sorted(k for k, _m in warnings)).encode()).hexdigest()[:24]
+    if confirmed != token:
+        raise NeedsConfirmation([message for _k, message in warnings], token)
+
+
+def _plan(
+    *, actor: User | None, chair: User, starts_at: datetime, ends_at: datetime, place: str,
+    video_link: str, board: BoardSettings, series: MeetingSeries | None = None,
+) -> Meeting:
+    _check_times(starts_at, ends_at)
     meeting = Meeting(
-        starts_at=starts_at, ends_at=ends_at, place=place or board.default_place,
-        video_link=video_link, chair=chair, series=series,
+        starts_at=starts_at, ends_at=ends_at, place=place, video_link=video_link, chair=chair,
+        series=series,
     )
     meeting._history_user = actor
     meeting.save()
@@ -88,13 +138,56 @@ def meeting_create(
             meeting=meeting, person=chair,
             role=Role.objects.filter(code=Role.Code.CHANGE_MANAGER).first(),
         )
+    _freeze_if_past_cutoff(meeting, board)
     return meeting
 
 
-def meeting_update(
-    *, meeting_id: int, actor: User, data: dict[str, Any], expected_version: int
+def _freeze_if_past_cutoff(meeting: Meeting, board: BoardSettings) -> None:
+    """A meeting planned, or moved, after its agenda's cut-off has its agenda frozen and sent
+    now, so it is never shown as freezing at a time that has passed."""
+    if meeting.status == S.PLANNED and meeting.cutoff_at(board) <= timezone.now():
+        agenda_freeze_and_send(meeting_id=meeting.pk)
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    actor: User,
+    starts_at: datetime,
+    ends_at: datetime | None = None,
+    place: str = "",
+    video_link: str = "",
+    chair: User | None = None,
+    confirmed: str = "",
 ) -> Meeting:
-    """Change time or place; a sent invitation is sent again with a raised SEQUENCE."""
+    """Plan a meeting with the default members; the chair is the change manager.
+
+    A start that has passed is refused. Another meeting in the same room at the same time, or
+    a cut-off that has passed (the agenda is then sent at once), is NeedsConfirmation until
+    the person saves again with its token as `confirmed`.
+    """
+    if not order_perms.is_change_manager(actor):
+        raise NotAllowed(_("Only the change manager plans meetings of Beslutsråd IT."))
+    board = BoardSettings.load()
+    ends_at = ends_at or starts_at + timedelta(minutes=board.meeting_minutes)
+    # A video meeting has no room; a meeting given neither is in the usual room.
+    place = place if place or video_link else board.default_place
+    _check_times(starts_at, ends_at)
+    _confirm(_warnings(starts_at=starts_at, ends_at=ends_at, place=place, board=board),
+             confirmed)
+    return _plan(actor=actor, chair=chair or actor, starts_at=starts_at, ends_at=ends_at,
+                 place=place, video_link=video_link, board=board)
+
+
+def meeting_update(
+    *, meeting_id: int, actor: User, data: dict[str, Any], expected_version: int,
+    confirmed: str = "",
+) -> Meeting:
+    """Change time or place; a sent invitation is sent again with a raised SEQUENCE.
+
+    A meeting is not moved once it has started, nor to a time that has passed; the warnings
+    of `meeting_create` apply to the new time and place.
+    """
     with transaction.atomic():
         meeting = _lock(meeting_id)
         _require_chair(meeting, actor)
@@ -103,11 +196,22 @@ def meeting_update(
             raise WrongState(_("Someone else changed the meeting meanwhile: reload the page."))
         fields = ("starts_at", "ends_at", "place", "video_link")
         changed = [f for f in fields if f in data and getattr(meeting, f) != data[f]]
+        moved = "starts_at" in changed
+        if moved and meeting.has_started:
+            raise BoardError(_("The meeting has started: its time can no longer be changed."),
+                             field="starts_at")
         old_day = timezone.localtime(meeting.starts_at).date()
         for field in changed:
             setattr(meeting, field, data[field])
-        if meeting.ends_at <= meeting.starts_at:
+        if moved:
+            _check_times(meeting.starts_at, meeting.ends_at)
+        elif meeting.ends_at <= meeting.starts_at:
             raise BoardError(_("The meeting must end after it starts."), field="ends_at")
+        board = BoardSettings.load()
+        if {"starts_at", "ends_at", "place"} & set(changed):
+            _confirm(_warnings(starts_at=meeting.starts_at, ends_at=meeting.ends_at,
+                               place=meeting.place, board=board, meeting=meeting,
+                               cutoff=moved and meeting.agenda_frozen_at is None), confirmed)
         if changed:
             meeting.sequence += 1
             _clear_signatures(meeting)
@@ -121,26 +225,24 @@ def meeting_update(
                 )
             if meeting.status == S.AGENDA_SENT:
                 _send_invitations(meeting, reason="update")
+            elif moved:
+                _freeze_if_past_cutoff(meeting, board)
+                meeting.refresh_from_db()
         return meeting
 
 
 def meeting_cancel(*, meeting_id: int, actor: User, reason: str) -> Meeting:
-    """Cancel a meeting: members get a cancellation, and no reminder is sent for it."""
-    if not reason.strip():
-        raise BoardError(_("Give a reason."), field="reason")
+    """Cancel a meeting before it starts: members who had the agenda get a cancellation, and
+    no reminder is sent for it."""
     with transaction.atomic():
         meeting = _lock(meeting_id)
-        _require_chair(meeting, actor)
-        if meeting.status not in {S.PLANNED, S.AGENDA_SENT}:
-            raise WrongState(_("Only a meeting that has not been held can be cancelled."))
-        was_sent = meeting.status == S.AGENDA_SENT
-        meeting.status = S.CANCELLED
+        was = MEETING_FLOW.advance("cancel", meeting, actor, reason)
         meeting.cancelled_reason = reason
         meeting.sequence += 1
         _save(meeting, actor, reason)
         # Orders on the agenda go to the next meeting.
         meeting.items.filter(outcome="").delete()
-        if was_sent:
+        if was == S.AGENDA_SENT:
             _send_invitations(meeting, reason="cancel")
         return meeting
 
@@ -193,28 +295,33 @@ def series_generate(
     *, series: MeetingSeries, until: date, since: date | None = None
 ) -> list[Meeting]:
     """Create the series' meetings from `since` (today) up to `until`; running it again
-    creates nothing more. Dates already past are not planned."""
-    since = since or timezone.localdate()
+    creates nothing more. A meeting whose start has passed (today's, later in the day than
+    its time) is not planned."""
+    now = timezone.now()
+    since = since or timezone.localdate(now)
     series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
     if not series.is_active:
         return []
+    board = BoardSettings.load()
     existing = {
         timezone.localtime(start).date()
         for start in series.meetings.values_list("starts_at", flat=True)
     }
     created = []
     for day in series_dates(series, until):
-        if day in existing or day < since:
-            continue
         starts_at = datetime.combine(day, series.start_time, tzinfo=STOCKHOLM)
+        if day in existing or day < since or starts_at <= now:
+            continue
         created.append(
-            meeting_create(
+            _plan(
                 actor=None,
+                chair=series.chair,
                 starts_at=starts_at,
                 ends_at=starts_at + timedelta(minutes=series.duration_minutes),
-                place=series.place,
+                place=series.place if series.place or series.video_link
+                else board.default_place,
                 video_link=series.video_link,
-                chair=series.chair,
+                board=board,
                 series=series,
             )
         )

@@ -16,25 +16,68 @@ from ..models import AgendaItem, Meeting, MinutesCorrection, MinutesCounter, Rem
 from .common import (
     BoardError,
     MinutesNotApplied,
-    NotAllowed,
     S,
     WrongState,
     _clear_signatures,
     _lock,
     _require_chair,
     _require_open,
+    _require_signer,
     _save,
 )
 from .notices import _log_once, _meeting_when
+from .states import MEETING_FLOW, minutes_open
+
+
+def _hold(meeting: Meeting, actor: User | None) -> None:
+    """The meeting has started: it is held, and its minutes are open (refused before)."""
+    MEETING_FLOW.advance("hold", meeting, actor)
+    update = ["status"]
+    if meeting.agenda_frozen_at is None:
+        # The agenda was never sent (no scan between its cut-off and the start): what is on
+        # it now is what the meeting has, and nothing moves on it during the meeting.
+        meeting.agenda_frozen_at = timezone.now()
+        update.append("agenda_frozen_at")
+    meeting._history_user = actor
+    meeting._change_reason = _("The meeting has started")
+    # The version stays: a form opened before the start changes nothing someone else wrote.
+    meeting.save(update_fields=update)
+
+
+def meeting_hold(*, meeting_id: int) -> bool:
+    """Mark a meeting held once it has started (the agenda scanner, at the start).
+
+    Returns False when there is nothing to do: not started yet, already held, or adjusted or
+    cancelled. The minutes' services hold a started meeting themselves, so the minutes never
+    wait for the scanner.
+    """
+    with transaction.atomic():
+        meeting = _lock(meeting_id)
+        if not MEETING_FLOW.permits("hold", None, meeting):
+            return False
+        _hold(meeting, None)
+        return True
+
+
+def _open_minutes(meeting: Meeting, actor: User) -> None:
+    """Refuse a write to the minutes of adjusted or cancelled minutes, or before the meeting
+    has started; a started meeting that is not yet marked held is held now."""
+    _require_open(meeting)
+    if meeting.status != S.HELD:
+        _hold(meeting, actor)
+    elif not minutes_open(meeting):
+        # Held ahead of its start, as the board allowed before it followed the calendar.
+        raise WrongState(MEETING_FLOW["hold"].when(meeting))
 
 
 def meeting_record_attendance(
     *, meeting_id: int, actor: User, present: dict[int, bool]
 ) -> Meeting:
+    """The chair records who is present, once the meeting has started."""
     with transaction.atomic():
         meeting = _lock(meeting_id)
         _require_chair(meeting, actor)
-        _require_open(meeting)
+        _open_minutes(meeting, actor)
         _clear_signatures(meeting)
         for member in meeting.members.all():
             value = present.get(member.pk)
@@ -51,7 +94,7 @@ def meeting_set_adjuster(*, meeting_id: int, actor: User, adjuster: User) -> Mee
     with transaction.atomic():
         meeting = _lock(meeting_id)
         _require_chair(meeting, actor)
-        _require_open(meeting)
+        _open_minutes(meeting, actor)
         if adjuster.pk == meeting.chair_id:
             raise BoardError(_("The adjuster cannot be the chair."), field="adjuster")
         if not meeting.members.filter(person=adjuster).exclude(attended=False).exists():
@@ -73,14 +116,13 @@ ORDER_OUTCOMES = {
 def item_record_decision(
     *, item_id: int, actor: User, outcome: str, reason: str = "", note: str = ""
 ) -> AgendaItem:
-    """The chair records the meeting's decision on an item (during or after the meeting)."""
+    """The chair records the meeting's decision on an item (during or after the meeting,
+    never before it has started)."""
     with transaction.atomic():
         item = AgendaItem.objects.select_related("order").get(pk=item_id)
         meeting = _lock(item.meeting_id)
         _require_chair(meeting, actor)
-        _require_open(meeting)
-        if meeting.status == S.PLANNED:
-            raise WrongState(_("Decisions are recorded once the agenda has been sent."))
+        _open_minutes(meeting, actor)
         if (
             item.kind == AgendaItem.Kind.ORDER
             and item.order.status != Order.Status.READY_FOR_DECISION
@@ -108,17 +150,14 @@ def item_record_decision(
         item.decision_note = note.strip()
         item._history_user = actor
         item.save()
-        if meeting.status == S.AGENDA_SENT:
-            meeting.status = S.HELD
         _save(meeting, actor, _("Decision recorded"))
         return item
 
 
 def minutes_missing(meeting: Meeting) -> list[str]:
-    """What stops the minutes from being signed (Swedish, for the page)."""
+    """What stops the minutes of a meeting that has started from being signed (Swedish, for
+    the page)."""
     missing = []
-    if meeting.status not in {S.AGENDA_SENT, S.HELD}:
-        missing.append(_("the meeting has not been held"))
     if meeting.adjuster_id is None:
         missing.append(_("an adjuster"))
     elif not meeting.members.filter(person_id=meeting.adjuster_id, attended=True).exists():
@@ -139,13 +178,14 @@ def minutes_sign(*, meeting_id: int, actor: User) -> Meeting:
 
     Adjusting numbers the minutes (BIT <year>:<n>) and their paragraphs, applies every
     decision to its order in this one transaction (if one cannot be applied, none is, and
-    MinutesNotApplied names the item), and queues the expediering to those concerned.
+    MinutesNotApplied names the item), and queues the expediering to those concerned. Nothing
+    is signed before the meeting has started.
     """
     with transaction.atomic():
         meeting = _lock(meeting_id)
         _require_open(meeting)
-        if actor.pk not in {meeting.chair_id, meeting.adjuster_id}:
-            raise NotAllowed(_("Only the chair and the adjuster sign the minutes."))
+        _require_signer(meeting, actor)
+        _open_minutes(meeting, actor)
         missing = minutes_missing(meeting)
         if missing:
             raise WrongState(
@@ -165,6 +205,7 @@ def minutes_sign(*, meeting_id: int, actor: User) -> Meeting:
 
 
 def _adjust(meeting: Meeting, actor: User) -> None:
+    MEETING_FLOW.advance("adjust", meeting, actor)
     items = list(meeting.items.select_related("order").order_by("position", "pk"))
     for paragraph, item in enumerate(items, start=1):
         item.paragraph = paragraph
@@ -193,7 +234,6 @@ def _adjust(meeting: Meeting, actor: User) -> None:
     counter.last += 1
     counter.save(update_fields=["last"])
     meeting.year, meeting.number = year, counter.last
-    meeting.status = S.ADJUSTED
     meeting.adjusted_at = timezone.now()
     _save(meeting, actor, _("Minutes adjusted"))
     _send_out(meeting, items)

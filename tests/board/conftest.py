@@ -3,10 +3,18 @@
 Times are written as local Stockholm wall-clock times with `at(2026, 3, 10, 13)`; the
 services store them in UTC, and the scanners take an explicit `now`.
 
+The board follows the calendar (meetings are planned in the future, the minutes open at the
+start), so every test here runs on a clock of its own: `clock` starts on Monday 5 January
+2026 at 09:00, before every meeting the tests plan, and moves only when a test moves it.
+
+    clock            `clock.set(at(...))` moves the application's time; `clock.now()` reads it
+    meet             `meet(meeting)` moves the clock to five minutes into the meeting
     chair            the change manager (`change_manager`), who chairs every meeting here
     members          the chair, the IT coordinator (`coordinator`) and the IT chief: the people
                      holding a member role, so `meeting_create` calls exactly these three
     make_meeting     `make_meeting(at(...))` plans a meeting chaired by `chair`
+    past_meeting     `past_meeting(at(...))` a meeting that was planned a month before its
+                     start, which has passed (the clock goes back to where it was)
     ready_order      `ready_order(level)` an order ready for decision whose priority factors
                      are all scored `level` (0–5), so a higher level is a higher score
     sent_meeting     `sent_meeting(*orders)` a meeting whose agenda (with those orders) is
@@ -19,10 +27,12 @@ services store them in UTC, and the scanners take an explicit `now`.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from board import services
 from board.calendar import STOCKHOLM
@@ -35,6 +45,43 @@ from tests.factories import COMPLETE_BRIEF, ensure_priority_model
 def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     """A local time in Stockholm (CET in winter, CEST in summer)."""
     return datetime(year, month, day, hour, minute, tzinfo=STOCKHOLM)
+
+
+class Clock:
+    """The time the application reads (`django.utils.timezone.now`), set by the test.
+
+    From the time set it runs on at the real pace, so what is written in a row keeps its
+    order; every `timezone.now()`, `timezone.localdate()` and `auto_now` reads it.
+    """
+
+    def __init__(self, real) -> None:
+        self._real = real
+        self._offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return self._real() + self._offset
+
+    def set(self, when: datetime) -> None:
+        self._offset = when - self._real()
+
+    def at_least(self, when: datetime) -> None:
+        """Move the clock to `when` unless it is there already."""
+        if self.now() < when:
+            self.set(when)
+
+
+#: Where the clock of every test starts: before every meeting the tests plan.
+START = at(2026, 1, 5, 9)
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[Clock]:
+    clock = Clock(timezone.now)
+    clock.set(START)
+    # A patch of its own: a test's `monkeypatch.undo()` leaves the clock in place.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timezone, "now", clock.now)
+        yield clock
 
 
 @pytest.fixture
@@ -76,6 +123,30 @@ def ready_order(make_order, coordinator):
 
 
 @pytest.fixture
+def past_meeting(make_meeting, clock):
+    def make(starts_at: datetime, **kwargs: Any) -> Meeting:
+        now = clock.now()
+        assert starts_at < now, "a past meeting starts before the clock"
+        clock.set(starts_at - timedelta(days=30))
+        meeting = make_meeting(starts_at, **kwargs)
+        clock.set(now)
+        return meeting
+
+    return make
+
+
+@pytest.fixture
+def meet(clock):
+    """The clock moves to the meeting (five minutes in) unless it is past that already."""
+
+    def move(meeting: Meeting) -> Meeting:
+        clock.at_least(meeting.starts_at + timedelta(minutes=5))
+        return meeting
+
+    return move
+
+
+@pytest.fixture
 def sent_meeting(make_meeting, chair):
     """A meeting (by default 10 March 2026, 13:00) whose agenda is frozen and sent."""
 
@@ -88,8 +159,9 @@ def sent_meeting(make_meeting, chair):
 
 
 @pytest.fixture
-def decide(chair):
-    """Record attendance (everyone present), the adjuster and the decisions of a meeting.
+def decide(chair, meet):
+    """Record attendance (everyone present), the adjuster and the decisions of a meeting, at
+    the meeting: the clock moves to its start if it is not there yet.
 
     `outcomes` maps an order to (outcome, reason); items without an entry are approved
     (orders) or noted (the other items).
@@ -97,6 +169,7 @@ def decide(chair):
 
     def record(meeting: Meeting, outcomes: dict[Order, tuple[str, str]] | None = None, *,
                adjuster) -> Meeting:
+        meet(meeting)
         outcomes = {order.pk: value for order, value in (outcomes or {}).items()}
         services.meeting_record_attendance(
             meeting_id=meeting.pk, actor=chair,

@@ -343,10 +343,10 @@ def test_the_scanner_freezes_meetings_past_their_cut_off_and_builds_the_next_one
     far_away = make_meeting(now + timedelta(days=30))
 
     # The next open meeting gets its portfolio status item.
-    assert agendas_scan(now) == {"built": 1, "frozen": 1}
+    assert agendas_scan(now) == {"built": 1, "frozen": 1, "held": 0}
     newly_ready = ready_order()
-    assert agendas_scan(now) == {"built": 1, "frozen": 0}
-    assert agendas_scan(now) == {"built": 0, "frozen": 0}
+    assert agendas_scan(now) == {"built": 1, "frozen": 0, "held": 0}
+    assert agendas_scan(now) == {"built": 0, "frozen": 0, "held": 0}
 
     statuses = dict(Meeting.objects.values_list("pk", "status"))
     assert statuses[past_cutoff.pk] == Meeting.Status.AGENDA_SENT
@@ -392,7 +392,7 @@ def test_each_delegated_decision_is_reported_at_one_meeting(
 ):
     first_delegation = delegated_order()
     now = timezone.now()
-    first = make_meeting(now + timedelta(days=2))
+    first = make_meeting(now + timedelta(days=4))
     services.agenda_freeze_and_send(meeting_id=first.pk)
     # Decided after the first meeting's agenda was sent, before it met: reported at the next.
     second_delegation = delegated_order()

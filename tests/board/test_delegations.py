@@ -64,6 +64,7 @@ def test_the_meeting_page_counts_the_delegated_decisions_instead_of_listing_them
     text = " ".join(block.text().split())
     # (Text is matched by its figures: the words are translated.)
     assert "2–4" in text
+    assert block.find_all("span", **{"class": "agenda-pos"})[0].text() == "2–4"
     assert block.find_all("p")[1].text().split()[0] == "3"
     tables = block.find_all("table")
     rows = [[" ".join(c.text().split()) for c in tr.find_all("th") + tr.find_all("td")]
@@ -87,6 +88,24 @@ def test_the_delegated_decisions_stand_where_they_are_on_the_agenda(client, agen
     portfolio = agenda.items.get(kind=K.PORTFOLIO)
     assert (content.index(f'id="punkt-{order_item.pk}"') < content.index('id="delegerade"')
             < content.index(f'id="punkt-{portfolio.pk}"'))
+
+
+def test_a_single_delegated_decision_is_numbered_with_its_one_number(
+    client, make_meeting, ready_order, delegated_order, chair
+):
+    ready_order(4)
+    delegated_order(title="Ny skrivare")
+    meeting = make_meeting(at(2026, 3, 10, 13))
+    services.agenda_build(meeting_id=meeting.pk)
+    [item] = delegations_of(meeting)
+    assert item.position == 2
+    client.force_login(chair)
+
+    block = html(client.get(url("meeting", meeting))).by_id("delegerade")
+
+    assert block.find_all("span", **{"class": "agenda-pos"})[0].text() == "2"
+    assert " ".join(block.find_all("h3")[0].text().split()).startswith("Punkt 2:")
+    assert "2–2" not in block.text()
 
 
 def test_a_meeting_without_delegated_decisions_has_no_such_block(
@@ -124,7 +143,10 @@ def test_the_list_of_delegated_decisions_is_paged(client, agenda, coordinator, m
     following = nav.find_all("a")[0]
     assert following.attrs["href"] == f"{url('delegations', agenda)}?page=2"
     assert following.attrs["hx-get"] == f"{url('delegations', agenda)}?page=2"
+    assert first.by_id("delegerade-sida").text() == "Delegationsbeslut 1–2 av 3"
     second = html(client.get(f"{url('delegations', agenda)}?page=2"))
+    # A page of one is that one decision, not a range from it to itself.
+    assert second.by_id("delegerade-sida").text() == "Delegationsbeslut 3 av 3"
     assert second.has_id(f"punkt-{delegated[2].pk}")
     assert not second.has_id(f"punkt-{delegated[0].pk}")
     # The page of its own repeats the summary, and leads to the print view with them all.

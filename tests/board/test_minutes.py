@@ -77,8 +77,8 @@ def held(sent_meeting, ready_order, decide, coordinator):
 # --- attendance and the adjuster ------------------------------------------------------------
 
 
-def test_the_chair_records_who_was_present(sent_meeting, chair, coordinator, it_chief):
-    meeting = sent_meeting()
+def test_the_chair_records_who_was_present(sent_meeting, meet, chair, coordinator, it_chief):
+    meeting = meet(sent_meeting())
     member = {m.person_id: m.pk for m in meeting.members.all()}
 
     services.meeting_record_attendance(
@@ -93,9 +93,9 @@ def test_the_chair_records_who_was_present(sent_meeting, chair, coordinator, it_
 
 
 def test_the_adjuster_is_a_member_present_at_the_meeting_other_than_the_chair(
-    sent_meeting, chair, coordinator, it_chief, outsider
+    sent_meeting, meet, chair, coordinator, it_chief, outsider
 ):
-    meeting = sent_meeting()
+    meeting = meet(sent_meeting())
     member = {m.person_id: m.pk for m in meeting.members.all()}
     services.meeting_record_attendance(
         meeting_id=meeting.pk, actor=chair,
@@ -128,9 +128,10 @@ def test_an_adjuster_recorded_as_absent_afterwards_cannot_sign(
 # --- decisions --------------------------------------------------------------------------------
 
 
-def test_a_rejection_needs_a_reason_and_so_does_a_return(sent_meeting, ready_order, chair):
+def test_a_rejection_needs_a_reason_and_so_does_a_return(sent_meeting, meet, ready_order,
+                                                         chair):
     order = ready_order()
-    meeting = sent_meeting()
+    meeting = meet(sent_meeting())
     item = meeting.items.get(order=order)
 
     for outcome in ("reject", "return"):
@@ -149,10 +150,10 @@ def test_a_rejection_needs_a_reason_and_so_does_a_return(sent_meeting, ready_ord
 
 
 def test_an_order_item_needs_a_decision_and_other_items_can_only_be_noted(
-    sent_meeting, ready_order, chair
+    sent_meeting, meet, ready_order, chair
 ):
     order = ready_order()
-    meeting = sent_meeting()
+    meeting = meet(sent_meeting())
     order_item = meeting.items.get(order=order)
     portfolio = meeting.items.get(kind=AgendaItem.Kind.PORTFOLIO)
 
@@ -167,21 +168,30 @@ def test_an_order_item_needs_a_decision_and_other_items_can_only_be_noted(
     assert AgendaItem.objects.get(pk=portfolio.pk).outcome == "noted"
 
 
-def test_decisions_wait_until_the_agenda_has_been_sent(make_meeting, ready_order, chair):
+def test_decisions_wait_until_the_meeting_starts(sent_meeting, ready_order, chair, clock):
     order = ready_order()
-    meeting = make_meeting(at(2026, 3, 10, 13))
-    services.agenda_build(meeting_id=meeting.pk)
+    meeting = sent_meeting(at(2026, 3, 10, 13))
+    item = meeting.items.get(order=order)
+    before = snapshot(meeting)
 
-    with pytest.raises(WrongState):
-        services.item_record_decision(item_id=meeting.items.get(order=order).pk, actor=chair,
-                                      outcome="approve")
+    for now in (at(2026, 3, 9, 13), at(2026, 3, 10, 12, 59)):
+        clock.set(now)
+        with pytest.raises(WrongState, match="Protokollet öppnas när mötet börjar, tisdag 10 "
+                                             "mars 2026 kl. 13:00"):
+            services.item_record_decision(item_id=item.pk, actor=chair, outcome="approve")
+    assert snapshot(meeting) == before
+
+    clock.set(at(2026, 3, 10, 13))
+    services.item_record_decision(item_id=item.pk, actor=chair, outcome="approve")
+    assert AgendaItem.objects.get(pk=item.pk).outcome == "approve"
+    assert Meeting.objects.get(pk=meeting.pk).status == M.HELD
 
 
 @pytest.mark.parametrize("who", ["coordinator", "it_chief", "orderer"])
-def test_only_the_chair_records_the_minutes(who, request, sent_meeting, ready_order):
+def test_only_the_chair_records_the_minutes(who, request, sent_meeting, meet, ready_order):
     person = request.getfixturevalue(who)
     order = ready_order()
-    meeting = sent_meeting()
+    meeting = meet(sent_meeting())
     before = snapshot(meeting)
 
     with pytest.raises(NotAllowed):
@@ -200,10 +210,10 @@ def test_only_the_chair_records_the_minutes(who, request, sent_meeting, ready_or
 
 
 def test_signing_is_refused_while_something_is_missing_and_the_message_lists_it(
-    sent_meeting, ready_order, chair
+    sent_meeting, meet, ready_order, chair
 ):
     ready_order()
-    meeting = sent_meeting()
+    meeting = meet(sent_meeting())
 
     with pytest.raises(WrongState) as refused:
         services.minutes_sign(meeting_id=meeting.pk, actor=chair)
@@ -215,11 +225,12 @@ def test_signing_is_refused_while_something_is_missing_and_the_message_lists_it(
     assert Meeting.objects.get(pk=meeting.pk).chair_signed_at is None
 
 
-def test_a_meeting_whose_agenda_was_not_sent_cannot_be_signed(make_meeting, chair):
+def test_minutes_are_not_signed_before_the_meeting_starts(make_meeting, chair):
     meeting = make_meeting(at(2026, 3, 10, 13))
 
-    with pytest.raises(WrongState, match="mötet har inte hållits"):
+    with pytest.raises(WrongState, match="Protokollet öppnas när mötet börjar"):
         services.minutes_sign(meeting_id=meeting.pk, actor=chair)
+    assert Meeting.objects.get(pk=meeting.pk).chair_signed_at is None
 
 
 def test_only_the_chair_and_the_adjuster_sign(held, it_chief, orderer):
@@ -292,9 +303,10 @@ def test_minutes_are_numbered_without_gaps_per_year_of_the_meeting(
 ):
     numbers = []
     # New Year's Eve 23:30 UTC is already 2027 in Stockholm.
-    for starts_at in (at(2026, 3, 10, 13), at(2026, 3, 24, 13), at(2027, 1, 1, 0, 30),
-                      at(2026, 4, 7, 13)):
-        meeting = decide(sent_meeting(starts_at), adjuster=coordinator)
+    meetings = [sent_meeting(starts_at) for starts_at in (
+        at(2026, 3, 10, 13), at(2026, 3, 24, 13), at(2027, 1, 1, 0, 30), at(2026, 4, 7, 13))]
+    for meeting in meetings:
+        meeting = decide(meeting, adjuster=coordinator)
         numbers.append(sign_both(meeting, chair, coordinator).title)
 
     assert numbers == ["BIT 2026:1", "BIT 2026:2", "BIT 2027:1", "BIT 2026:3"]
@@ -560,11 +572,10 @@ def test_only_the_chair_corrects_only_adjusted_minutes_and_only_with_a_text(
 def test_minutes_adjusted_at_the_same_moment_get_consecutive_numbers(
     sent_meeting, decide, chair, coordinator
 ):
-    meetings = []
-    for day in (3, 10, 17, 24):
-        meeting = decide(sent_meeting(at(2026, 3, day, 13)), adjuster=coordinator)
+    meetings = [sent_meeting(at(2026, 3, day, 13)) for day in (3, 10, 17, 24)]
+    for meeting in meetings:
+        decide(meeting, adjuster=coordinator)
         services.minutes_sign(meeting_id=meeting.pk, actor=chair)
-        meetings.append(meeting)
 
     results = run_together(
         len(meetings),

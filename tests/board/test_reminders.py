@@ -189,8 +189,9 @@ def test_the_chair_is_reminded_once_when_the_minutes_are_not_adjusted_in_time(
 ):
     meeting = sent_meeting(at(2026, 3, 10, 13))
 
-    assert reminders_send_due(at(2026, 3, 17, 12, 59)) == 0
-    assert reminders_send_due(at(2026, 3, 17, 13, 0)) == 1
+    # A week after the meeting ended (13:00–14:30).
+    assert reminders_send_due(at(2026, 3, 17, 14, 29)) == 0
+    assert reminders_send_due(at(2026, 3, 17, 14, 30)) == 1
     assert reminders_send_due(at(2026, 3, 30)) == 0
 
     assert sent() == [(K.MINUTES, chair.email)]
@@ -243,9 +244,12 @@ def test_each_reminder_is_sent_once_when_scanners_run_at_the_same_time(everythin
 
 
 @pytest.fixture
-def due_now(make_meeting):
-    """A meeting in twelve hours: its three member reminders are due now."""
-    return make_meeting(timezone.now() + timedelta(hours=12))
+def due_now(make_meeting, clock):
+    """A meeting in twelve hours, planned two weeks ago: its three member reminders are due
+    now."""
+    meeting = make_meeting(clock.now() + timedelta(days=14))
+    clock.set(meeting.starts_at - timedelta(hours=12))
+    return meeting
 
 
 def test_a_retried_task_sends_nothing_twice(due_now):
@@ -361,7 +365,9 @@ def test_due_lists_what_is_due_within_the_horizon_and_not_what_was_sent(
 
     assert due(at(2026, 3, 9, 13)) == []
     later = due(at(2026, 3, 9, 13), timedelta(days=10))
-    assert [(d.kind, d.due_at) for d in later] == [(K.SUPPLEMENT, at(2026, 3, 13))]
+    # The meeting is held when it starts: the chair's reminder is due a week after it ends.
+    assert [(d.kind, d.due_at) for d in later] == [(K.SUPPLEMENT, at(2026, 3, 13)),
+                                                   (K.MINUTES, at(2026, 3, 17, 14, 30))]
 
 
 def test_the_scanner_task_and_the_scanner_compute_the_same(due_now):

@@ -119,9 +119,9 @@ def test_cancelling_needs_a_reason_and_sends_the_orders_to_the_next_meeting(
         services.meeting_cancel(meeting_id=meeting.pk, actor=chair, reason="Igen.")
 
 
-def test_a_held_meeting_cannot_be_cancelled(sent_meeting, ready_order, chair):
+def test_a_held_meeting_cannot_be_cancelled(sent_meeting, meet, ready_order, chair):
     order = ready_order()
-    meeting = sent_meeting()
+    meeting = meet(sent_meeting())
     services.item_record_decision(item_id=meeting.items.get(order=order).pk, actor=chair,
                                   outcome="approve")
 

@@ -357,17 +357,18 @@ def test_a_decision_brief_shows_the_order_s_preparation(client, planned, chair, 
 
 
 def test_the_list_shows_upcoming_and_past_meetings_and_highlights_the_next(
-    client, make_meeting, chair
+    client, make_meeting, past_meeting, chair
 ):
     now = timezone.now()
-    past = make_meeting(now - timedelta(days=20))
+    past = past_meeting(now - timedelta(days=20))
     soon = make_meeting(now + timedelta(days=6))
     later = make_meeting(now + timedelta(days=20))
     services.meeting_cancel(meeting_id=soon.pk, actor=chair, reason="Inga ärenden.")
     client.force_login(chair)
     response = client.get(url("meetings"))
-    assert [m.pk for m in response.context["upcoming"]] == [soon.pk, later.pk]
-    assert [m.pk for m in response.context["past"]] == [past.pk]
+    # A cancelled meeting is no longer to come: it is listed with the past ones.
+    assert [m.pk for m in response.context["upcoming"]] == [later.pk]
+    assert [m.pk for m in response.context["past"]] == [soon.pk, past.pk]
     assert response.context["next_meeting"].pk == later.pk
     page = html(response)
     assert page.by_id("h-next").find_all("a")[0].attrs["href"] == later.get_absolute_url()
@@ -477,8 +478,8 @@ def test_the_chair_moves_the_meeting_and_the_members_get_a_new_invitation(client
 def test_a_stale_meeting_form_is_refused_with_409_and_keeps_the_input(client, sent, chair):
     client.force_login(chair)
     data = post_data("meeting_edit", sent, place="Rum som jag skrev")
-    # Someone records attendance meanwhile: the meeting's version rises.
-    services.meeting_record_attendance(meeting_id=sent.pk, actor=chair, present={})
+    # The chair adds a late item in another window meanwhile: the meeting's version rises.
+    services.agenda_add_item(meeting_id=sent.pk, actor=chair, title="Övrigt")
     response = client.post(url("meeting_edit", sent), data)
     assert response.status_code == 409
     page = html(response)
@@ -626,10 +627,11 @@ def test_a_member_twice_on_the_list_is_refused(client, planned, chair):
 
 
 def test_the_minutes_are_kept_signed_and_applied_through_the_pages(
-    client, sent, chair, it_chief
+    client, sent, meet, chair, it_chief
 ):
     approve, reject = [i for i in sent.items.order_by("position") if i.kind == "order"]
     portfolio = sent.items.get(kind="portfolio")
+    meet(sent)
     client.force_login(chair)
     page = client.get(url("minutes", sent))
     assert page.status_code == 200
@@ -677,8 +679,8 @@ def test_the_minutes_are_kept_signed_and_applied_through_the_pages(
     assert not page.find_all("form", action=url("decision", sent, approve))
 
 
-def test_an_item_that_is_not_an_order_is_only_noted(client, sent, chair):
-    portfolio = sent.items.get(kind="portfolio")
+def test_an_item_that_is_not_an_order_is_only_noted(client, sent, meet, chair):
+    portfolio = meet(sent).items.get(kind="portfolio")
     client.force_login(chair)
     page = html(client.get(url("minutes", sent)))
     item = page.by_id(f"punkt-{portfolio.pk}")
@@ -692,8 +694,9 @@ def test_an_item_that_is_not_an_order_is_only_noted(client, sent, chair):
     assert portfolio.outcome == ""
 
 
-def test_a_rejection_without_a_reason_is_refused_by_the_reason_field(client, sent, chair):
-    item = first_order_item(sent)
+def test_a_rejection_without_a_reason_is_refused_by_the_reason_field(client, sent, meet,
+                                                                     chair):
+    item = first_order_item(meet(sent))
     client.force_login(chair)
     data = post_data("decision", sent, item, **{f"d{item.pk}-outcome": "reject"})
     response = client.post(url("decision", sent, item), data)
@@ -703,8 +706,8 @@ def test_a_rejection_without_a_reason_is_refused_by_the_reason_field(client, sen
     assert item.outcome == ""
 
 
-def test_a_stale_decision_is_refused_with_409(client, sent, chair):
-    first, second = [i for i in sent.items.order_by("position") if i.kind == "order"]
+def test_a_stale_decision_is_refused_with_409(client, sent, meet, chair):
+    first, second = [i for i in meet(sent).items.order_by("position") if i.kind == "order"]
     client.force_login(chair)
     stale = post_data("decision", sent, second, **{f"d{second.pk}-outcome": "defer"})
     services.item_record_decision(item_id=first.pk, actor=chair, outcome="approve")
@@ -814,11 +817,11 @@ def test_a_calendar_address_is_made_on_request_and_renewed(client, sent, chair):
     assert client.get(reverse("board:feed", args=[second.token])).status_code == 200
 
 
-def test_the_feed_needs_no_login_but_its_token(client, chair, make_meeting):
+def test_the_feed_needs_no_login_but_its_token(client, chair, make_meeting, past_meeting):
     now = timezone.now()
     upcoming = make_meeting(now + timedelta(days=7))
-    recent = make_meeting(now - timedelta(days=20))
-    make_meeting(now - timedelta(days=200))  # long ago: no longer in the feed
+    recent = past_meeting(now - timedelta(days=20))
+    past_meeting(now - timedelta(days=200))  # long ago: no longer in the feed
     other = factories.make_change_manager(username="annan")
     not_mine = services.meeting_create(actor=other, starts_at=now + timedelta(days=8))
     MeetingMember.objects.filter(meeting=not_mine, person=chair).delete()
@@ -840,7 +843,7 @@ def test_the_feed_needs_no_login_but_its_token(client, chair, make_meeting):
 
 
 def test_the_reminders_page_lists_what_was_sent_and_what_is_due(client, chair, make_meeting):
-    soon = make_meeting(timezone.now() + timedelta(days=3))
+    soon = make_meeting(timezone.now() + timedelta(days=4))
     services.agenda_freeze_and_send(meeting_id=soon.pk, actor=chair)
     client.force_login(chair)
     response = client.get(url("reminders"))
@@ -908,7 +911,8 @@ def test_meeting_page_query_count_does_not_grow_with_items_and_members(
 CHAIR_MINUTES = 6
 
 
-def test_minutes_page_has_a_fixed_number_of_queries(client, sent, chair, it_chief):
+def test_minutes_page_has_a_fixed_number_of_queries(client, sent, meet, chair, it_chief):
+    meet(sent)
     services.meeting_set_adjuster(meeting_id=sent.pk, actor=chair, adjuster=it_chief)
     client.force_login(chair)
     response, ctx = measure(client, url("minutes", sent))
@@ -917,8 +921,9 @@ def test_minutes_page_has_a_fixed_number_of_queries(client, sent, chair, it_chie
 
 
 def test_minutes_page_query_count_does_not_grow_with_items_and_members(
-    client, sent, chair, it_chief, ready_order
+    client, sent, meet, chair, it_chief, ready_order
 ):
+    meet(sent)
     services.meeting_set_adjuster(meeting_id=sent.pk, actor=chair, adjuster=it_chief)
     client.force_login(chair)
     _, few = measure(client, url("minutes", sent))
@@ -935,16 +940,21 @@ def test_minutes_page_query_count_does_not_grow_with_items_and_members(
 MEETING_LIST = 3
 
 
-def many_meetings(chair, count: int) -> None:
-    now = timezone.now()
-    for i in range(count):
+def many_meetings(chair, clock, count: int, after: int = 0) -> None:
+    """`count` meetings to come and `count` past ones, a week apart from `after` weeks on
+    either side of now, each planned two weeks ahead."""
+    now = clock.now()
+    for i in range(after, after + count):
         for days in (-7 * (i + 1), 7 * (i + 1)):
-            meeting = services.meeting_create(actor=chair, starts_at=now + timedelta(days=days))
+            starts_at = now + timedelta(days=days)
+            clock.set(starts_at - timedelta(days=14))
+            meeting = services.meeting_create(actor=chair, starts_at=starts_at)
             services.agenda_add_item(meeting_id=meeting.pk, actor=chair, title=f"Punkt {i}")
+    clock.set(now)
 
 
-def test_meeting_list_has_a_fixed_number_of_queries(client, chair, members):
-    many_meetings(chair, 3)
+def test_meeting_list_has_a_fixed_number_of_queries(client, chair, members, clock):
+    many_meetings(chair, clock, 3)
     client.force_login(chair)
     response, ctx = measure(client, url("meetings"))
     assert len(response.context["upcoming"]) == 3
@@ -952,11 +962,11 @@ def test_meeting_list_has_a_fixed_number_of_queries(client, chair, members):
     assert_count(ctx, MEETING_LIST)
 
 
-def test_meeting_list_query_count_does_not_grow_with_meetings(client, chair, members):
+def test_meeting_list_query_count_does_not_grow_with_meetings(client, chair, members, clock):
     client.force_login(chair)
-    many_meetings(chair, 1)
+    many_meetings(chair, clock, 1)
     _, few = measure(client, url("meetings"))
-    many_meetings(chair, 12)
+    many_meetings(chair, clock, 12, after=1)
     response, many = measure(client, url("meetings"))
     assert len(response.context["upcoming"]) == 13
     assert len(many) == len(few) == MEETING_LIST

@@ -21,7 +21,6 @@ import pytest
 from celery import signals
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
-from django.utils import timezone
 from icalendar import Calendar
 
 from board.models import AgendaItem, Meeting
@@ -82,12 +81,13 @@ def worker(redis, monkeypatch) -> Iterator[Callable[[Any], tuple[str, Any]]]:
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_builds_freezes_and_sends_the_agenda_and_delivers_the_invitations(
-    worker, make_meeting, ready_order, members
+    worker, make_meeting, ready_order, members, clock
 ):
     order = ready_order()
-    meeting = make_meeting(timezone.now() + timedelta(hours=48))  # past its 72 h cut-off
+    meeting = make_meeting(clock.now() + timedelta(days=14))
+    clock.set(meeting.starts_at - timedelta(hours=48))  # past its 72 h cut-off
 
-    assert worker(scan_agendas) == ("SUCCESS", {"built": 0, "frozen": 1})
+    assert worker(scan_agendas) == ("SUCCESS", {"built": 0, "frozen": 1, "held": 0})
 
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.AGENDA_SENT
@@ -112,7 +112,7 @@ def test_a_worker_builds_freezes_and_sends_the_agenda_and_delivers_the_invitatio
         assert str(calendar.walk("VEVENT")[0]["UID"]) == meeting.uid
 
     # Beat's scanners run again: nothing is sent twice.
-    assert worker(scan_agendas) == ("SUCCESS", {"built": 0, "frozen": 0})
+    assert worker(scan_agendas) == ("SUCCESS", {"built": 0, "frozen": 0, "held": 0})
     assert worker(send_due_reminders) == ("SUCCESS", 0)
     assert worker(deliver_outbox) == ("SUCCESS", 0)
     assert invitations.count() == len(members)

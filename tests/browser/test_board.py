@@ -13,6 +13,7 @@ from orders.models import Order
 from organisation.models import Department, Role, User
 from organisation.services import orderer_register
 from tests import factories
+from tests.board.conftest import Clock
 
 from .conftest import assert_accessible
 
@@ -43,7 +44,9 @@ def _log_out(page) -> None:
     page.wait_for_url("**/konto/logga-in/")
 
 
-def test_the_board_decides_two_orders_and_adjusts_the_minutes_in_the_browser(page):
+def test_the_board_decides_two_orders_and_adjusts_the_minutes_in_the_browser(page, monkeypatch):
+    clock = Clock(timezone.now)
+    monkeypatch.setattr(timezone, "now", clock.now)
     factories.ensure_roles()
     department = Department.objects.create(
         name="Barn- och utbildningsförvaltningen", short_name="BUF"
@@ -71,7 +74,7 @@ def test_the_board_decides_two_orders_and_adjusts_the_minutes_in_the_browser(pag
     )
     order_services.order_decide_delegated(order_id=delegated.pk, actor=chair,
                                           reason="Under beloppsgränsen.")
-    meeting = services.meeting_create(actor=chair, starts_at=timezone.now() + timedelta(days=2))
+    meeting = services.meeting_create(actor=chair, starts_at=timezone.now() + timedelta(days=4))
     assert services.agenda_freeze_and_send(meeting_id=meeting.pk, actor=chair)
     items = {i.order_id: i for i in meeting.items.filter(kind=AgendaItem.Kind.ORDER)}
     assert set(items) == {approve.pk, reject.pk}
@@ -99,7 +102,9 @@ def test_the_board_decides_two_orders_and_adjusts_the_minutes_in_the_browser(pag
     assert page.evaluate("document.activeElement.id") == "delegerade-sida"
     assert_accessible(page)
 
-    # The minutes: attendance, the adjuster, one decision per item.
+    # The minutes, once the meeting has started: attendance, the adjuster, one decision per
+    # item.
+    clock.set(meeting.starts_at + timedelta(minutes=5))
     page.get_by_role("link", name="Protokoll och beslut").click()
     page.wait_for_selector("#narvaro")
     assert_accessible(page)

@@ -247,6 +247,8 @@ def test_a_long_portfolio_is_shown_a_page_at_a_time_in_the_order_of_places(
     assert 'href="?page=2" rel="next"' in content
     second = client.get(URL + "?page=2")
     assert [row["label"] for row in second.context["rows"]] == ["Tre"]
+    # A page of one shows that one place, not a range from it to itself.
+    assert "här visas 3 av 3" in second.content.decode()
     assert 'href="?page=1" rel="prev"' in second.content.decode()
     # A page past the last is the last, a bad one the first.
     past = client.get(URL + "?page=9")

@@ -84,6 +84,16 @@ def test_projects_come_first_then_the_orders_by_their_start_a_page_at_a_time(
     assert "Förra året" not in content and "Godkänd" not in content
 
 
+def test_a_last_page_of_one_row_names_that_row_alone(client, year, it_chief, monkeypatch):
+    monkeypatch.setattr(timeline, "ROWS_PER_PAGE", 7)
+    client.force_login(it_chief)
+
+    content = client.get(URL + "?year=2026&page=2").content.decode()
+
+    assert "här visas 8 av 8" in content
+    assert "8–8" not in content
+
+
 def test_a_page_past_the_last_shows_the_last_and_a_bad_one_the_first(client, year, it_chief,
                                                                     pages_of_four):
     client.force_login(it_chief)

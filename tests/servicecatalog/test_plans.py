@@ -256,6 +256,24 @@ def test_an_approved_plan_is_read_only(system, owner, coordinator):
     assert fresh.version == plan.version
 
 
+def test_approval_is_offered_to_exactly_those_the_service_accepts(
+    system, owner, manager, coordinator, outsider
+):
+    """The plan's page and `plan_approve` read one transition table: who may approve a draft,
+    and nobody an approved plan, with the refusal said in Swedish."""
+    draft = plans.plan_create(service=system, year=THIS_YEAR, actor=manager, data=CONTENT)
+    assert {p.username: plans.can_approve_plan(p, draft)
+            for p in (owner, coordinator, manager, outsider)} == {
+        "owner": True, "coordinator": True, "manager": False, "outsider": False}
+    with pytest.raises(plans.NotAllowed, match="systemägaren eller beställarfunktionen"):
+        plans.plan_approve(plan_id=draft.pk, actor=manager)
+
+    approved = plans.plan_approve(plan_id=draft.pk, actor=owner)
+    assert not any(plans.can_approve_plan(p, approved) for p in (owner, coordinator))
+    with pytest.raises(plans.InvalidTransition, match="redan godkänd"):
+        plans.plan_approve(plan_id=draft.pk, actor=coordinator)
+
+
 # --- the list of what is missing ---------------------------------------------------------
 
 

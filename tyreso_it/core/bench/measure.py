@@ -419,14 +419,18 @@ def measure_minutes(context: Context, *, repeats: int = 3, items: int = 10) -> l
     first, second = [], []
     for _n in range(repeats):
         ids = _ready_orders(context, items)
-        starts = timezone.now() - timedelta(hours=2)
-        meeting = board.meeting_create(actor=chair, starts_at=starts)
+        # Planned a month ahead in a room of its own (nothing to warn of), then moved to two
+        # hours ago: a meeting's minutes are signed once it has started.
+        meeting = board.meeting_create(actor=chair, starts_at=timezone.now() + timedelta(days=30),
+                                       place=f"Mätning {_n + 1}")
         for pk in ids:
             board.agenda_add_item(meeting_id=meeting.pk, actor=chair,
                                   order=Order.objects.get(pk=pk))
+        starts = timezone.now() - timedelta(hours=2)
         # The agenda as sent at its cut-off (sending would also build it from every ready
         # order of the data set, which is not what is measured here).
         Meeting.objects.filter(pk=meeting.pk).update(
+            starts_at=starts, ends_at=starts + timedelta(minutes=90),
             status=Meeting.Status.AGENDA_SENT, agenda_frozen_at=starts - timedelta(days=3))
         present = {m.pk: True for m in meeting.members.all()}
         board.meeting_record_attendance(meeting_id=meeting.pk, actor=chair, present=present)
