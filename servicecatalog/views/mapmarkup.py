@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 #: Changed whenever the markup below changes, so a cache shared across a deploy never serves
 #: the former markup.
-MARKUP_FORMAT = 1
+MARKUP_FORMAT = 2
 #: A bound on how long an entry lives, beside the version in its key: translations change
 #: with a deploy and not with a write, and the maps of former versions are not kept long.
 CACHE_SECONDS = 60 * 60
@@ -267,6 +267,11 @@ def cached[T](version: str, what: str, make: Callable[[], T]) -> T:
         except Exception:
             logger.warning("Cache unreachable (%s); the system map is not kept", cache)
     return value
+
+
+def cached_markup(version: str, what: str, make: Callable[[], MapMarkup]) -> MapMarkup:
+    """A map's markup, as `cached` keeps it: by its fields, which are plain values."""
+    return MapMarkup(**cached(version, what, lambda: vars(make())))
 
 
 def owner_names(markup: MapMarkup) -> dict[int, str]:
