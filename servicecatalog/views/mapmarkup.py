@@ -13,7 +13,6 @@ to version it by."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -41,8 +40,6 @@ MARKUP_FORMAT = 2
 CACHE_SECONDS = 60 * 60
 
 DASH = "–"
-
-logger = logging.getLogger(__name__)
 
 
 def _n(value: float, decimals: int = 1) -> str:
@@ -246,26 +243,19 @@ def build(integrations: list[Integration], drawing: SystemMap | None, caption: s
 
 def cached[T](version: str, what: str, make: Callable[[], T]) -> T:
     """What `what` names in the catalogue's `version` (`selectors.catalogue_version`), made
-    by `make` when the cache has none yet.
+    by `make` when the cache has none yet (or Redis is away: the cache then answers as empty,
+    and the map is drawn as if it had never been drawn). The value must be of the types the
+    cache keeps (`tyreso_it.core.cache`); a map's markup goes through `cached_markup`.
 
     Read the version before anything `make` reads, so that what is stored is never older
     than the key it is stored under.
     """
     key = ":".join(("systemmap", str(MARKUP_FORMAT), get_language() or "",
                     get_script_prefix(), version, what))
-    # The cache only spares work: when it is away (Redis down), the map is drawn as if it
-    # had never been drawn, and the page is served.
-    try:
-        value = cache.get(key)
-    except Exception:
-        logger.warning("Cache unreachable (%s); drawing the system map without it", cache)
-        return make()
+    value = cache.get(key)
     if value is None:
         value = make()
-        try:
-            cache.set(key, value, CACHE_SECONDS)
-        except Exception:
-            logger.warning("Cache unreachable (%s); the system map is not kept", cache)
+        cache.set(key, value, CACHE_SECONDS)
     return value
 
 
