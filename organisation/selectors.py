@@ -1,6 +1,6 @@
 """Reads about a person's place in the organisation, used by every permission check."""
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from django.db.models import CharField, F, Value
 from django.utils import timezone
@@ -42,7 +42,9 @@ def standing_of(user: User) -> Standing:
     cached = getattr(user, "_standing", None)
     if cached is not None:
         return cached
-    standing = access.fact(user, "standing", lambda: _read_standing(user))
+    member, coordinate, providers = access.fact(
+        user, "standing", lambda: astuple(_read_standing(user)))
+    standing = Standing(member=member, coordinate=coordinate, providers=providers)
     user._standing = standing
     return standing
 

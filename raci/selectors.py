@@ -382,6 +382,10 @@ def _in_force_mark() -> tuple[int, str] | None:
 _NAME_FIELDS = ("pk", "username", "first_name", "last_name")
 
 
+#: The same, as the columns kept in the cache.
+_NAME_COLUMNS = ["id", "username", "first_name", "last_name"]
+
+
 def _step_cells(version_id: int, code: str) -> tuple[list[Cell], dict[int, list[User]]]:
     """The step's cells in version `version_id`, with their roles, activity and version,
     and the people of the group roles among them (by role id)."""
@@ -393,13 +397,53 @@ def _step_cells(version_id: int, code: str) -> tuple[list[Cell], dict[int, list[
     return cells, _group_people(grouped, fields=_NAME_FIELDS)
 
 
+# The cache keeps plain values, never objects (tyreso_it.core.cache): the step's cells and
+# people are kept as their columns and made into objects again when read, as a query would.
+
+
+def _columns(obj: Any) -> list:
+    return [getattr(obj, column) for column in _attnames(type(obj))]
+
+
+def _attnames(model) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+def _people_columns(people: list[User]) -> list[list]:
+    return [[getattr(person, column) for column in _NAME_COLUMNS] for person in people]
+
+
+def _people_from(rows: list[list]) -> list[User]:
+    return [User.from_db("default", _NAME_COLUMNS, row) for row in rows]
+
+
+def _step_columns(cells: list[Cell], group_people: dict[int, list[User]]) -> tuple:
+    return (
+        [(_columns(cell), _columns(cell.role), _columns(cell.activity), _columns(cell.version))
+         for cell in cells],
+        {role_pk: _people_columns(people) for role_pk, people in group_people.items()},
+    )
+
+
+def _step_from(kept: tuple) -> tuple[list[Cell], dict[int, list[User]]]:
+    rows, group_people = kept
+    cells = []
+    for cell_row, role_row, activity_row, version_row in rows:
+        cell = Cell.from_db("default", _attnames(Cell), cell_row)
+        cell.role = Role.from_db("default", _attnames(Role), role_row)
+        cell.activity = Activity.from_db("default", _attnames(Activity), activity_row)
+        cell.version = MatrixVersion.from_db("default", _attnames(MatrixVersion), version_row)
+        cells.append(cell)
+    return cells, {role_pk: _people_from(people) for role_pk, people in group_people.items()}
+
+
 def _provider_staff(provider_id: int) -> list[User]:
     """The provider's active staff, kept in the access cache (a change of staff renews it)."""
-    return access.shared(
+    return _people_from(access.shared(
         f"raci-provider-staff:{provider_id}",
-        lambda: list(User.objects.filter(is_active=True, providers__pk=provider_id)
-                     .only(*_NAME_FIELDS)),
-    )
+        lambda: _people_columns(User.objects.filter(is_active=True, providers__pk=provider_id)
+                                .only(*_NAME_FIELDS)),
+    ))
 
 
 def order_raci(order: Order, user: User) -> OrderRaci:
@@ -423,9 +467,10 @@ def order_raci(order: Order, user: User) -> OrderRaci:
     people: dict[int, list[User]] = {}
     if mark is not None:
         version_id, digest = mark
-        cells, group_people = access.shared(
-            f"raci-step:{code}:{digest}", lambda: _step_cells(version_id, code)
-        )
+        cells, group_people = _step_from(access.shared(
+            f"raci-step:{code}:{digest}",
+            lambda: _step_columns(*_step_cells(version_id, code)),
+        ))
         people = dict(group_people)
         for cell in cells:
             own = _order_people(order, cell.role, _provider_staff)

@@ -240,3 +240,44 @@ def make_order(department, orderer, coordinator):
         return factories.make_order(state, **kwargs)
 
     return make
+
+
+# --- the cache with Redis away ----------------------------------------------------------------
+
+
+class RefusingRedis:
+    """A redis-py client whose every command raises `redis.ConnectionError`, as a client of a
+    Redis that is down does; `calls` names the commands asked of it."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def __getattr__(self, name: str):
+        import redis
+
+        def refuse(*args, **kwargs):
+            self.calls.append(name)
+            raise redis.ConnectionError(f"{name}: Redis is away")
+
+        return refuse
+
+
+@pytest.fixture
+def cache_away(settings, monkeypatch) -> RefusingRedis:
+    """The product's Redis cache (`tyreso_it.core.cache.RedisCache`) with Redis away: every
+    command its client sends raises `redis.ConnectionError`. The breaker's cool-down is 0, so
+    every cache call of the code under test reaches the refusing client (and must cope)."""
+    from tyreso_it.core import cache as product_cache
+
+    location = "redis://redis-away.invalid:6379/0"
+    settings.CACHES = {
+        "default": {"BACKEND": "tyreso_it.core.cache.RedisCache", "LOCATION": location,
+                    "KEY_PREFIX": "tyreso-it", "OPTIONS": {"cooldown": 0}},
+    }
+    client = RefusingRedis()
+    monkeypatch.setattr(product_cache.SignedRedisClient, "get_client",
+                        lambda self, key=None, *, write=False: client)
+    breaker = product_cache.breaker_for([location], 0)
+    breaker.reset()
+    yield client
+    breaker.reset()

@@ -6,7 +6,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-READERS = re.compile(r"""env(?:_bool|_int|_list)?\(\s*["']([A-Z][A-Z0-9_]*)["']""")
+READERS = re.compile(r"""env(?:_bool|_int|_float|_list)?\(\s*["']([A-Z][A-Z0-9_]*)["']""")
 # Read by the settings but meaningless in a container: the development server's own.
 LOCAL_ONLY: set[str] = set()
 

@@ -11,7 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from tyreso_it.core.env import env, env_bool, env_int, env_list
+from tyreso_it.core.env import env, env_bool, env_float, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env("VAR_DIR", str(BASE_DIR / "var")))
@@ -185,23 +185,35 @@ if _email_backend.endswith("smtp.EmailBackend"):
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "IT-beställning <it-bestallning@tyreso.se>")
 
 REDIS_URL = env("REDIS_URL", "")
+# The cache never fails a page: with Redis away it answers as empty, asking Redis again every
+# CACHE_COOLDOWN_SECONDS, and a connection or reply taking longer than CACHE_TIMEOUT_SECONDS
+# counts as away. It keeps signed JSON, never pickles (tyreso_it.core.cache: the trust
+# boundary). Every process (web, worker, beat) names its keys with the same prefix.
+CACHE_TIMEOUT_SECONDS = env_float("CACHE_TIMEOUT_SECONDS", 0.25)
+CACHE_COOLDOWN_SECONDS = env_float("CACHE_COOLDOWN_SECONDS", 5)
+CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "tyreso-it")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "tyreso_it.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            # A page reads its session from here: a Redis that stalls must not hold it up.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_TIMEOUT_SECONDS,
+                "cooldown": CACHE_COOLDOWN_SECONDS,
+            },
         }
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+              "KEY_PREFIX": CACHE_KEY_PREFIX}
     )
 }
 # Sessions are read from the cache and written through to the database, so a page does not
 # query the session row. That needs a cache every web process shares: Redis in production
 # (REDIS_URL; `manage.py check --deploy` warns without it). Without Redis the cache is the
 # process's own, which is right for one web process (`make run`, the tests).
-SESSION_ENGINE = "tyreso_it.core.sessions"  # cached_db, tolerant of Redis being away
+SESSION_ENGINE = "tyreso_it.core.sessions"  # cached_db, each session cached at most 5 minutes
 # The request's user, permissions, departments and providers are kept in the cache too
 # (organisation.access), which needs a cache every process shares: on with Redis.
 ACCESS_CACHE = env_bool("ACCESS_CACHE", bool(REDIS_URL))
@@ -221,6 +233,12 @@ else:
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
+# JSON only, never pickle: whoever can write to the broker must not run code in a worker.
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_EVENT_SERIALIZER = "json"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True

@@ -151,8 +151,8 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version = selectors.catalogue_version()
     service = _get_service(pk)
     user = request.user
-    markup = mapmarkup.cached(version, f"service-{service.pk}",
-                              lambda: _neighbourhood(service.pk))
+    markup = mapmarkup.cached_markup(version, f"service-{service.pk}",
+                                     lambda: _neighbourhood(service.pk))
     context = _service_context(request, service)
     context.update({
         "can_edit": can_edit_service(user, service),

@@ -13,7 +13,6 @@ to version it by."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -35,14 +34,12 @@ if TYPE_CHECKING:
 
 #: Changed whenever the markup below changes, so a cache shared across a deploy never serves
 #: the former markup.
-MARKUP_FORMAT = 1
+MARKUP_FORMAT = 2
 #: A bound on how long an entry lives, beside the version in its key: translations change
 #: with a deploy and not with a write, and the maps of former versions are not kept long.
 CACHE_SECONDS = 60 * 60
 
 DASH = "–"
-
-logger = logging.getLogger(__name__)
 
 
 def _n(value: float, decimals: int = 1) -> str:
@@ -246,27 +243,25 @@ def build(integrations: list[Integration], drawing: SystemMap | None, caption: s
 
 def cached[T](version: str, what: str, make: Callable[[], T]) -> T:
     """What `what` names in the catalogue's `version` (`selectors.catalogue_version`), made
-    by `make` when the cache has none yet.
+    by `make` when the cache has none yet (or Redis is away: the cache then answers as empty,
+    and the map is drawn as if it had never been drawn). The value must be of the types the
+    cache keeps (`tyreso_it.core.cache`); a map's markup goes through `cached_markup`.
 
     Read the version before anything `make` reads, so that what is stored is never older
     than the key it is stored under.
     """
     key = ":".join(("systemmap", str(MARKUP_FORMAT), get_language() or "",
                     get_script_prefix(), version, what))
-    # The cache only spares work: when it is away (Redis down), the map is drawn as if it
-    # had never been drawn, and the page is served.
-    try:
-        value = cache.get(key)
-    except Exception:
-        logger.warning("Cache unreachable (%s); drawing the system map without it", cache)
-        return make()
+    value = cache.get(key)
     if value is None:
         value = make()
-        try:
-            cache.set(key, value, CACHE_SECONDS)
-        except Exception:
-            logger.warning("Cache unreachable (%s); the system map is not kept", cache)
+        cache.set(key, value, CACHE_SECONDS)
     return value
+
+
+def cached_markup(version: str, what: str, make: Callable[[], MapMarkup]) -> MapMarkup:
+    """A map's markup, as `cached` keeps it: by its fields, which are plain values."""
+    return MapMarkup(**cached(version, what, lambda: vars(make())))
 
 
 def owner_names(markup: MapMarkup) -> dict[int, str]:

@@ -334,7 +334,7 @@ def _map_markup(version: str, department, system) -> mapmarkup.MapMarkup:
         what = f"department-{department.pk}"
     else:
         what = "all"
-    return mapmarkup.cached(version, what, make)
+    return mapmarkup.cached_markup(version, what, make)
 
 
 @require_GET

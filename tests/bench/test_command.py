@@ -80,3 +80,14 @@ def test_each_figure_is_marked_against_its_target():
             "memory": {"peak_mb": 150.0, "growth_percent": 3.5}}
     report.http_checks(http)
     assert [c["ok"] for c in http["checks"]] == [True, True, True]
+
+
+def test_the_report_says_whether_the_redis_it_measures_with_answers(settings, redis):
+    from tyreso_it.core.management.commands.bench import _cache_in_use
+
+    settings.CACHES = {"default": {"BACKEND": "tyreso_it.core.cache.RedisCache",
+                                   "LOCATION": redis}}
+    assert _cache_in_use() == f"Redis at {redis}"
+    settings.CACHES = {"default": {"BACKEND": "tyreso_it.core.cache.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}
+    assert "NOT reachable" in _cache_in_use()

@@ -221,7 +221,7 @@ def point_at_redis(url: str, settings, monkeypatch) -> None:
     settings.REDIS_URL = url
     settings.CELERY_BROKER_URL = url
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+        "default": {"BACKEND": "tyreso_it.core.cache.RedisCache", "LOCATION": url,
                     "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5}}
     }
     monkeypatch.setattr(celery_app.conf, "broker_url", url)

@@ -29,10 +29,9 @@ def person():
 
 @pytest.fixture
 def redis_away(settings):
+    """The product's cache at an address where nothing listens."""
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                    "LOCATION": UNREACHABLE,
-                    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+        "default": {"BACKEND": "tyreso_it.core.cache.RedisCache", "LOCATION": UNREACHABLE}
     }
 
 
@@ -84,3 +83,45 @@ def test_logging_in_using_the_app_and_logging_out_work_while_redis_is_away(
     client.post(reverse("logout"))
     assert not Session.objects.filter(session_key=key).exists()
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_logging_in_using_the_app_and_logging_out_work_when_every_cache_call_fails(
+    client, person, cache_away
+):
+    log_in(client, person)
+    key = client.session.session_key
+    assert client.get(reverse("home")).context["user"] == person
+    client.post(reverse("logout"))
+    assert not Session.objects.filter(session_key=key).exists()
+    assert client.get(reverse("home")).status_code == 302
+    assert {"get", "set", "delete"} <= set(cache_away.calls)
+
+
+@pytest.mark.redis
+def test_a_session_in_redis_is_signed_json_and_a_tampered_one_is_read_from_the_database(
+    client, person, redis, settings
+):
+    import redis as redis_py
+
+    settings.CACHES = {"default": {"BACKEND": "tyreso_it.core.cache.RedisCache",
+                                   "LOCATION": redis, "KEY_PREFIX": "test-sessions"}}
+    cache.clear()  # nothing left from an earlier run (the access cache's entries)
+    log_in(client, person)
+    key = cache.make_key(sessions.SessionStore.cache_key_prefix + client.session.session_key)
+    raw = redis_py.Redis.from_url(redis)
+    stored = raw.get(key)
+    assert stored.startswith(b"tj1:") and b"_auth_user_id" in stored
+    assert 0 < raw.ttl(key) <= sessions.CACHE_SECONDS
+
+    # Someone with write access to Redis makes the session another person's: not believed.
+    other = factories.UserFactory()
+    forged = stored.replace(f'"_auth_user_id":"{person.pk}"'.encode(),
+                            f'"_auth_user_id":"{other.pk}"'.encode())
+    assert forged != stored
+    raw.set(key, forged)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("home"))
+    assert response.status_code == 200, response
+    assert response.context["user"] == person
+    assert [q for q in ctx.captured_queries if "django_session" in q["sql"]]
+    cache.clear()
