@@ -3,8 +3,9 @@
 Enough of PDF for reportlab's output: indirect objects with their streams (Flate and
 ASCII85 filters), fonts with ToUnicode maps (TrueType subsets) or without (the built-in
 Type 1 fonts, WinAnsi), and the text operators of content streams (Tf, Tj, TJ, ', ").
-`text(pdf)` is every run of text in the order drawn, one per line; `compact(text)` drops
-the white space, so a value that wrapped across lines is still found whole.
+`text(pdf)` is every run of text in the order drawn, one per line (`pages(pdf)` the runs
+of each page); `compact(text)` drops the white space, so a value that wrapped across lines
+is still found whole.
 """
 
 from __future__ import annotations
@@ -184,16 +185,23 @@ def _decode(data: bytes, font: dict[int, str] | None) -> str:
     return "".join(font.get(byte, "\ufffd") for byte in data)
 
 
-def text(raw: bytes) -> str:
-    """Every run of text of every page, in the order drawn, one per line."""
+def pages(raw: bytes) -> list[list[str]]:
+    """The runs of text of each page, in the order drawn."""
     pdf = parse(raw)
     fonts = _fonts(pdf)
-    pages = []
+    found = []
     for head in pdf.objects.values():
         if re.search(rb"/Type\s*/Page\b", head):
+            runs = []
             for ref in re.findall(rb"/Contents\s+(\d+) 0 R", head):
-                pages.append(pdf.streams[int(ref)])
-    return "\n".join(run for content in pages for run in _runs(content, fonts))
+                runs += _runs(pdf.streams[int(ref)], fonts)
+            found.append(runs)
+    return found
+
+
+def text(raw: bytes) -> str:
+    """Every run of text of every page, in the order drawn, one per line."""
+    return "\n".join(run for page in pages(raw) for run in page)
 
 
 def compact(value: str) -> str:

@@ -14,8 +14,9 @@ What this module protects: reportlab's `Paragraph` reads its text as markup, so 
 called `Avtal A<B` stopped a report, `<img src="/path"/>` embedded a file of the server and
 `<font>` or `<a>` changed what a reader saw. Here a caller never writes markup: plain values
 are escaped, and the only markup is what `bold()` and `muted()` make of plain text. A long
-word without spaces is broken to fit its column (`splitLongWords`), and table rows may split
-across pages, so no value can make a cell wider or taller than a page.
+word without spaces is broken to fit its column (`splitLongWords`), and a table row taller
+than a good part of a page may split across pages, so no value can make a cell wider or
+taller than a page.
 
 This is the bottom layer: it imports no app of the product.
 """
@@ -56,6 +57,10 @@ HEAD = colors.HexColor("#e3f1f5")
 
 #: What stands for an empty value.
 DASH = "–"
+
+#: A table row is split across pages only when it is taller than this (in points): a
+#: shorter row moves to the next page whole; a taller one may not fit any page.
+SPLIT_ROWS_TALLER_THAN = 200
 
 # C0 controls other than the line break (and DEL): not text, and reportlab's parser chokes
 # on some of them.
@@ -211,7 +216,7 @@ def table(
         for index, row in enumerate(rows)
     ]
     result = Table(data, colWidths=list(widths), repeatRows=1 if header else 0, hAlign="LEFT",
-                   splitInRow=1)
+                   splitInRow=SPLIT_ROWS_TALLER_THAN)
     commands = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
@@ -230,7 +235,7 @@ def facts(rows: Sequence[tuple[str, Cell]], *, width: float,
     """Label and value pairs, two columns without rules (a meeting's time, place, chair)."""
     data = [[paragraph(label, style="label"), _cell(value, "body")] for label, value in rows]
     result = Table(data, colWidths=[label_width, width - label_width], hAlign="LEFT",
-                   splitInRow=1)
+                   splitInRow=SPLIT_ROWS_TALLER_THAN)
     result.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
