@@ -5,11 +5,10 @@ a carriage return is prefixed with an apostrophe (OWASP "CSV injection").
 
 Both formats take the rows as an iterable and read each row once, as it comes, so an export
 of every order holds one chunk of rows in memory, not the list: CSV is streamed to the
-client as it is written; XLSX is written with openpyxl's write-only workbook (each row
-straight to the sheet's file, no cell kept) into a temporary file that moves from memory to
-disk as it grows, then sent from there. Give them a generator over `QuerySet.iterator()`
-(or `values_list(...).iterator()`) and the export's memory stays the same whatever the
-number of rows.
+client as it is written; XLSX is written row by row (`tyreso_it.core.xlsx`, no cell kept)
+into a temporary file that moves from memory to disk as it grows, then sent from there.
+Give them a generator over `QuerySet.iterator()` (or `values_list(...).iterator()`) and the
+export's memory stays the same whatever the number of rows.
 """
 
 from __future__ import annotations
@@ -24,6 +23,8 @@ from typing import IO, Any
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.text import slugify
+
+from . import xlsx
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -97,62 +98,21 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return b"".join(csv_chunks(headers, rows))
 
 
-def _xlsx_writer(sheet):
-    """A function making one row's cells for openpyxl: values as they are, text neutralised
-    and kept text."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-
-    def text_cell(value: str) -> Any:
-        value = safe_text(ILLEGAL_CHARACTERS_RE.sub("", value))
-        if value in ERROR_CODES:
-            # openpyxl would write "#N/A" as Excel's error, not as the text it is.
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
-            return cell
-        return value
-
-    return text_cell
-
-
 def xlsx_file(
     headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Export",
     *, zone: tzinfo | None = None,
 ) -> IO[bytes]:
     """The workbook in a temporary file (in memory while small, then on disk), at its
     start. One sheet named `title`: the headers in bold, frozen, then the rows."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     zone = zone or timezone.get_current_timezone()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.freeze_panes = "A2"
-    text_cell = _xlsx_writer(sheet)
-    bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=text_cell(str(header)))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        values = []
-        for value in row:
-            if isinstance(value, str):
-                value = text_cell(value)
-            elif isinstance(value, datetime):
-                value = _local(value, zone)
-            elif value is not None and not isinstance(value, bool | int | float | Decimal |
-                                                      date):
-                value = text_cell(str(value))
-            values.append(value)
-        sheet.append(values)
+
+    def convert(value: Any) -> Any:
+        return _local(value, zone) if isinstance(value, datetime) else value
+
     # Handed to the caller open (a FileResponse closes it once sent); closed here on failure.
     target = tempfile.SpooledTemporaryFile(max_size=XLSX_MEMORY_BYTES)  # noqa: SIM115
     try:
-        workbook.save(target)
+        xlsx.write(target, headers, rows, title=title, text=safe_text, convert=convert)
     except BaseException:
         target.close()
         raise
