@@ -152,3 +152,21 @@ def test_a_body_declared_larger_than_the_limit_is_refused_unread(settings):
                                     content_type="application/octet-stream")
     middleware(request)
     assert reached == [request]
+
+
+def test_a_zip_that_understates_its_sizes_gives_no_more_than_it_declares():
+    """The bound on what a workbook unpacks to rests on the sizes its zip declares: Python's
+    zipfile stops at an entry's declared size and fails the entry's checksum."""
+    import struct
+    import zipfile
+
+    data = bytearray(files.zipped({"xl/worksheets/sheet1.xml": bytes(1_000_000)}))
+    local = data.find(b"PK\x03\x04")
+    struct.pack_into("<I", data, local + 22, 100)  # the local header's unpacked size
+    central = data.find(b"PK\x01\x02")
+    struct.pack_into("<I", data, central + 24, 100)  # the central directory's
+    archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    assert sum(entry.file_size for entry in archive.infolist()) == 100
+    with pytest.raises(zipfile.BadZipFile, match="CRC"), archive.open(
+            "xl/worksheets/sheet1.xml") as entry:
+        entry.read()
