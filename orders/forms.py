@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.validators import MinValueValidator
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Department, Provider, User
@@ -103,8 +104,10 @@ class PreparationForm(VersionedForm):
                 weight = f"{factor.weight.normalize():f}".replace(".", ",")
                 self.fields[name] = forms.TypedChoiceField(
                     label=factor.name,
+                    # A field's help text is written as HTML (Django's field template marks
+                    # it safe); the guidance is text edited in the admin, so it is escaped.
                     help_text=_("Weight %(weight)s. %(guidance)s")
-                    % {"weight": weight, "guidance": factor.help_text},
+                    % {"weight": weight, "guidance": escape(factor.help_text)},
                     choices=[(i, str(i)) for i in range(6)],
                     coerce=int,
                     initial=values.get(factor.code, 0),

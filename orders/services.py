@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm
 
 from organisation.models import Department, Provider, User
+from tyreso_it.core import uploads
 
 from . import permissions as perms
 from .models import (
@@ -594,7 +595,12 @@ def comment_add(*, order_id: int, actor: User, body: str) -> Comment:
 
 
 def attachment_add(*, order_id: int, actor: User, upload: UploadedFile) -> Attachment:
-    """Attach a file; its type and size are checked and it is stored under a random name."""
+    """Attach a file; it is stored under a random name.
+
+    What it protects: only the allowed kinds of file are kept, judged by their content (a
+    page or a program named `underlag.pdf` is refused), the content type stored is the one
+    found in the file and never the browser's claim, and no file is larger than the limit.
+    """
     extension = PurePath(upload.name or "").suffix.lower().lstrip(".")
     if extension not in settings.ATTACHMENT_ALLOWED_EXTENSIONS:
         raise OrderError(
@@ -608,6 +614,10 @@ def attachment_add(*, order_id: int, actor: User, upload: UploadedFile) -> Attac
             % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
             field="file",
         )
+    try:
+        content_type = uploads.detect_type(upload, extension)
+    except uploads.UploadRefused as exc:
+        raise OrderError(exc.message, field="file") from exc
     with transaction.atomic():
         order = Order.objects.select_related("department").get(pk=order_id)
         if not perms.can_view(actor, order) or not order.is_open:
@@ -616,7 +626,7 @@ def attachment_add(*, order_id: int, actor: User, upload: UploadedFile) -> Attac
         attachment = Attachment(
             order=order,
             name=name,
-            content_type=upload.content_type or "application/octet-stream",
+            content_type=content_type,
             size=upload.size,
             uploaded_by=actor,
         )

@@ -6,6 +6,7 @@ app_name = "orders"
 
 urlpatterns = [
     path("", views.order_list, name="list"),
+    path("export.<str:fmt>", views.order_export, name="export"),
     path("ny/", views.order_create, name="create"),
     path("<int:pk>/", views.order_detail, name="detail"),
     path("<int:pk>/andra/", views.order_edit, name="edit"),

@@ -19,8 +19,9 @@ from organisation.models import Department, User
 from organisation.selectors import departments_of, standing_of
 from raci import selectors as raci_selectors
 from servicecatalog.models import Service
+from tyreso_it.core.exports import export_response
 
-from . import forms, selectors, services
+from . import exports, forms, selectors, services
 from . import permissions as perms
 from .models import Attachment, Order
 
@@ -145,8 +146,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/home.html", context)
 
 
-@require_GET
-def order_list(request: HttpRequest) -> HttpResponse:
+def _list_filters(request: HttpRequest) -> tuple[forms.OrderFilterForm, dict]:
+    """The order list's filter form and the filters it gives (the list and its export)."""
     user = request.user
     departments = (
         Department.objects.all() if perms.sees_all(user) else _own_departments(user)
@@ -162,7 +163,13 @@ def order_list(request: HttpRequest) -> HttpResponse:
         user, "order-list-departments", lambda: _labels(department_field, departments)))
     # A bad value in one filter drops that filter only, not the others.
     form.is_valid()
-    filters = getattr(form, "cleaned_data", {})
+    return form, getattr(form, "cleaned_data", {})
+
+
+@require_GET
+def order_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form, filters = _list_filters(request)
     queryset = selectors.order_list(user, filters)
     paginator = selectors.OrderPaginator(
         queryset, settings.ORDER_PAGE_SIZE,
@@ -179,6 +186,17 @@ def order_list(request: HttpRequest) -> HttpResponse:
         template,
         {"form": form, "page": page, "query": query.urlencode(), "filtered": bool(filters)},
     )
+
+
+@require_GET
+def order_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Every order of the list, with its filters, as CSV or XLSX: the rows are read as the
+    file is written, so a list of every order costs the same memory as a short one."""
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    _form, filters = _list_filters(request)
+    return export_response(fmt, _("Orders"), exports.headers(),
+                           exports.order_export_rows(request.user, filters))
 
 
 # --- writing an order -------------------------------------------------------------------

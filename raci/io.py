@@ -16,10 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from organisation.models import Role
+from tyreso_it.core import uploads
 from tyreso_it.core.exports import FORMULA_STARTS
 
 from .models import Activity, Letter
@@ -113,20 +115,23 @@ def _read_csv(data: bytes) -> list[list[str]]:
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
+    """The rows of the workbook's first sheet, opened safely: a zip bomb or XML entities are
+    refused (`tyreso_it.core.uploads.open_workbook`)."""
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        with uploads.open_workbook(data) as workbook:
+            sheet = workbook.worksheets[0]
+            rows = []
+            for row in sheet.iter_rows(values_only=True):
+                rows.append([_unguard(value) for value in row])
+                if len(rows) > MAX_ROWS + 1:
+                    raise ImportFileError(_("The file has too many rows."))
+            return rows
+    except uploads.UploadRefused as exc:
+        raise ImportFileError(exc.message) from exc
+    except (ImportFileError, ImproperlyConfigured):
+        raise
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the same to the user
         raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
-    sheet = workbook.worksheets[0]
-    rows = []
-    for row in sheet.iter_rows(values_only=True):
-        rows.append([_unguard(value) for value in row])
-        if len(rows) > MAX_ROWS + 1:
-            raise ImportFileError(_("The file has too many rows."))
-    workbook.close()
-    return rows
 
 
 def _header_names() -> dict[str, str]:

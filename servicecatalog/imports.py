@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from organisation.models import Department, User
+from tyreso_it.core import uploads
 from tyreso_it.core.exports import FORMULA_STARTS
 
 from . import services
@@ -162,27 +163,26 @@ def _read_csv(raw: bytes) -> list[list[str]]:
 
 
 def _read_xlsx(raw: bytes, sheet_names: set[str]) -> list[list[str]]:
+    """The rows of the workbook's sheet of that name (or its first), opened safely: a zip
+    bomb or XML entities are refused (`tyreso_it.core.uploads.open_workbook`)."""
     from zipfile import BadZipFile
 
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (BadZipFile, OSError, KeyError, ValueError) as exc:
+        with uploads.open_workbook(raw) as workbook:
+            sheet = next(
+                (ws for ws in workbook.worksheets if _normal(ws.title) in sheet_names),
+                workbook.worksheets[0],
+            )
+            rows = []
+            for values in sheet.iter_rows(values_only=True):
+                rows.append([_xlsx_text(value) for value in values])
+                if len(rows) > MAX_ROWS + 1:
+                    break
+            return rows
+    except uploads.UploadRefused as exc:
+        raise ImportFileError(exc.message) from exc
+    except (BadZipFile, OSError, KeyError, ValueError, IndexError) as exc:
         raise ImportFileError(_("The file could not be read as an Excel workbook.")) from exc
-    try:
-        sheet = next(
-            (ws for ws in workbook.worksheets if _normal(ws.title) in sheet_names),
-            workbook.worksheets[0],
-        )
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append([_xlsx_text(value) for value in values])
-            if len(rows) > MAX_ROWS + 1:
-                break
-        return rows
-    finally:
-        workbook.close()
 
 
 def read_table(

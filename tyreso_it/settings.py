@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses a body larger than REQUEST_BODY_MAX_BYTES (413) before anything reads it.
+    "tyreso_it.core.uploads.RequestBodyLimitMiddleware",
     # Static files are served by the app itself (no CDN, no separate web server needed).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -159,6 +161,8 @@ ATTACHMENT_ALLOWED_EXTENSIONS = [
     "pdf", "docx", "xlsx", "odt", "ods", "pptx", "txt", "csv", "png", "jpg", "jpeg",
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The largest request body taken at all: an attachment with its form around it.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", ATTACHMENT_MAX_BYTES + 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 SESSION_COOKIE_HTTPONLY = True

@@ -324,12 +324,13 @@ def rank_history(request: HttpRequest) -> HttpResponse:
     changes = selectors.rank_history()
     fmt = export_format(request)
     if fmt:
+        # The record only grows: its rows are read as the file is written.
         return export_response(fmt, _("Changes to the portfolio's ranking"),
-                               [str(h) for h in HISTORY_HEADERS], [
+                               [str(h) for h in HISTORY_HEADERS], (
             [c.at, c.title, c.from_rank, c.to_rank,
              c.actor and (c.actor.get_full_name() or c.actor.username), c.reason]
-            for c in changes
-        ])
+            for c in changes.iterator(chunk_size=2000)
+        ))
     return render(request, "portfolio/rank_history.html", {
         "changes": list(changes[:500]), "query": query_without(request, "export"),
     })

@@ -91,3 +91,65 @@ def test_the_report_says_whether_the_redis_it_measures_with_answers(settings, re
     settings.CACHES = {"default": {"BACKEND": "tyreso_it.core.cache.RedisCache",
                                    "LOCATION": "redis://127.0.0.1:1/0"}}
     assert "NOT reachable" in _cache_in_use()
+
+
+@pytest.mark.postgres
+def test_exports_only_measures_the_exports_and_nothing_else(tmp_path, monkeypatch):
+    from tyreso_it.core.bench import exports
+
+    asked = []
+
+    def measured(cookie, *, log_dir, log):
+        asked.append((cookie, log_dir))
+        return {"formats": {
+            "csv": {"status": 200, "bytes": 10_000_000, "lines": 60_001, "rows": 60_000,
+                    "seconds": 12.5, "first_byte_s": 0.3, "rss_before_mb": 98.0,
+                    "peak_mb": 104.0, "growth_mb": 6.0},
+            "xlsx": {"status": 200, "bytes": 4_000_000, "lines": 0, "seconds": 31.0,
+                     "first_byte_s": 30.9, "rss_before_mb": 98.0, "peak_mb": 130.0,
+                     "growth_mb": 32.0}}}
+
+    monkeypatch.setattr(exports, "measure_exports", measured)
+    call_command("bench", *[a for a in TINY if a != "--no-http"], "--exports-only",
+                 "--output", str(tmp_path))
+    result = json.loads((tmp_path / "bench-latest.json").read_text(encoding="utf-8"))
+    assert "pages" not in result and "services" not in result and "http" not in result
+    assert len(asked) == 1 and "=" in asked[0][0]  # the IT chief's session cookie
+    marks = {(fmt, c["target"]): c["ok"] for fmt, row in result["exports"]["formats"].items()
+             for c in row["checks"]}
+    assert marks == {("csv", "export time"): True, ("csv", "export memory"): True,
+                     ("xlsx", "export time"): False, ("xlsx", "export memory"): True}
+    assert result["summary"]["checks"] == 4 and result["summary"]["met"] == 3
+
+
+def test_the_export_client_reads_the_body_as_it_comes():
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from tyreso_it.core.bench import exports
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the standard library's name
+            self.send_response(200)
+            self.send_header("Content-Type", "text/csv")
+            self.end_headers()
+            self.wfile.write(b"\xef\xbb\xbfRubrik\r\n")
+            for number in range(50_000):
+                self.wfile.write(f"Rad {number}\r\n".encode())
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        fetched = exports.fetch(server.server_address[1], "/bestallningar/export.csv",
+                                "sessionid=x")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert fetched["status"] == 200
+    assert fetched["lines"] == 50_001
+    assert fetched["bytes"] == len(b"\xef\xbb\xbfRubrik\r\n") + sum(
+        len(f"Rad {n}\r\n") for n in range(50_000))
+    assert fetched["seconds"] >= fetched["first_byte_s"] >= 0

@@ -243,7 +243,10 @@ def test_a_draft_is_commented_only_by_the_orderers_side(make_order, coordinator,
 
 
 def upload(name: str = "Behov & krav.pdf", size: int = 100) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF" + b"x" * (size - 4), content_type="application/pdf")
+    """A file that starts as a PDF does (the content is judged, not only the name)."""
+    head = b"%PDF-1.4\n"
+    return SimpleUploadedFile(name, head + b"x" * (size - len(head)),
+                              content_type="application/pdf")
 
 
 def test_an_attachment_is_stored_under_a_random_name(make_order, orderer):

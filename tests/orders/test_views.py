@@ -1003,6 +1003,25 @@ def test_preparation_form_shows_every_priority_factor(client, make_order, coordi
         assert [o.attrs["value"] for o in field.find_all("option")] == [str(i) for i in range(6)]
 
 
+def test_a_factors_guidance_from_the_admin_is_shown_as_text_not_markup(
+    client, make_order, coordinator
+):
+    model = factories.ensure_priority_model()
+    factor = model.factors.get(code="legal")
+    factor.help_text = '<script>alert(1)</script><a href="http://evil">Läs</a> & mer'
+    factor.save()
+    order = make_order(S.IN_PREPARATION)
+    client.force_login(coordinator)
+    response = client.get(reverse("orders:prepare", args=[order.pk]))
+    assert response.status_code == 200
+    page = html(response)
+    help_text = page.by_id("id_factor_legal_helptext")
+    assert help_text.text().endswith(
+        '<script>alert(1)</script><a href="http://evil">Läs</a> & mer')
+    assert help_text.find_all("script") == help_text.find_all("a") == []
+    assert "<script>alert(1)" not in response.content.decode()
+
+
 def test_preparation_is_saved_with_the_computed_priority_score_and_its_breakdown(
     client, make_order, coordinator
 ):

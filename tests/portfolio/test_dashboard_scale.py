@@ -76,7 +76,7 @@ def test_the_projects_export_holds_every_open_project(client, three_projects, it
     client.force_login(it_chief)
     response = client.get(reverse("portfolio:dashboard_export", args=["projects", "csv"]))
     names = [line.split(";")[0].split(",")[0] for line in
-             response.content.decode("utf-8-sig").splitlines()[1:]]
+             response.getvalue().decode("utf-8-sig").splitlines()[1:]]
     assert names == ["Ett", "Två", "Tre"]
 
 

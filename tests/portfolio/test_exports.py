@@ -21,13 +21,14 @@ FORMULA = '=HYPERLINK("http://example.com","Klicka")'
 
 def read_csv(response) -> list[list[str]]:
     assert response["Content-Type"].startswith("text/csv")
-    assert response.content.startswith(b"\xef\xbb\xbf")
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    content = response.getvalue()  # streamed: it can be read once
+    assert content.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
 
 
 def read_xlsx(response) -> list[list]:
     assert "spreadsheetml" in response["Content-Type"]
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     return [[cell.value for cell in row] for row in sheet.iter_rows()], sheet
 
 

@@ -166,12 +166,12 @@ def test_another_departments_orderer_sees_none_of_it(client, year, other_orderer
 def test_the_export_holds_every_row_whatever_the_page(client, year, it_chief, pages_of_four):
     client.force_login(it_chief)
     response = client.get(URL + "?year=2026&page=2&export=csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig")), delimiter=";"))
     assert [row[2] for row in rows[1:]] == [
         "Andra projektet", "Första projektet", "Projekt av beställning", "Hela året", "Vinter",
         "Vår till höst", "Socialtjänstens höst", "December"]
     quarter = client.get(URL + "?year=2026&quarter=1&export=csv")
-    rows = list(csv.reader(io.StringIO(quarter.content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(quarter.getvalue().decode("utf-8-sig")), delimiter=";"))
     assert [row[2] for row in rows[1:]][-2:] == ["Hela året", "Vinter"]
 
 

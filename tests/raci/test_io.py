@@ -44,7 +44,7 @@ def reader(client, outsider, in_force):
 
 
 def test_the_csv_export_has_a_column_per_role_and_a_row_per_activity(reader, in_force):
-    rows = csv_rows(export(reader, in_force).content)
+    rows = csv_rows(export(reader, in_force).getvalue())
 
     roles = sorted(Role.objects.all(), key=role_sort_key)
     assert rows[0] == ["Process", "Kod", "Aktivitet", *(role.name for role in roles)]
@@ -61,9 +61,9 @@ def test_the_xlsx_export_holds_the_same_table(reader, in_force):
     response = export(reader, in_force, "xlsx")
 
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = [[cell or "" for cell in row] for row in sheet.iter_rows(values_only=True)]
-    assert rows == csv_rows(export(reader, in_force).content)
+    assert rows == csv_rows(export(reader, in_force).getvalue())
 
 
 def test_text_that_looks_like_a_formula_is_exported_as_text(reader, in_force):
@@ -71,8 +71,8 @@ def test_text_that_looks_like_a_formula_is_exported_as_text(reader, in_force):
     activity.name = '=HYPERLINK("http://example.com","Klicka")'
     activity.save()
 
-    rows = csv_rows(export(reader, in_force).content)
-    sheet = load_workbook(io.BytesIO(export(reader, in_force, "xlsx").content)).active
+    rows = csv_rows(export(reader, in_force).getvalue())
+    sheet = load_workbook(io.BytesIO(export(reader, in_force, "xlsx").getvalue())).active
 
     row = next(r for r in rows if r[1] == "desk-on-site")
     assert row[2] == "'=HYPERLINK(\"http://example.com\",\"Klicka\")"
@@ -83,7 +83,7 @@ def test_text_that_looks_like_a_formula_is_exported_as_text(reader, in_force):
 
 def test_an_export_imported_again_is_the_same_matrix(client, deputy, in_force):
     client.force_login(deputy)
-    content = export(client, in_force).content
+    content = export(client, in_force).getvalue()
 
     response = client.post(reverse("raci:draft_import"), {
         "file": SimpleUploadedFile("huki.csv", content, "text/csv")})
@@ -95,7 +95,7 @@ def test_an_export_imported_again_is_the_same_matrix(client, deputy, in_force):
 
 def test_an_imported_xlsx_file_replaces_the_drafts_letters(client, deputy, in_force):
     client.force_login(deputy)
-    sheet = load_workbook(io.BytesIO(export(client, in_force, "xlsx").content)).active
+    sheet = load_workbook(io.BytesIO(export(client, in_force, "xlsx").getvalue())).active
     header = [cell.value for cell in sheet[1]]
     chief = header.index("IT-chef") + 1
     for row in sheet.iter_rows(min_row=2):
@@ -119,7 +119,7 @@ def test_a_bad_file_writes_nothing_and_tells_every_error_by_row(client, deputy, 
     client.force_login(deputy)
     draft = services.draft_start(actor=deputy)
     before = (list(Cell.objects.order_by("pk").values_list("pk", "letter")), draft.revision)
-    rows = csv_rows(export(client, draft).content)
+    rows = csv_rows(export(client, draft).getvalue())
     header = rows[0]
     by_code = {row[1]: number for number, row in enumerate(rows)}
     chief, orderer = header.index("IT-chef"), header.index("Behörig beställare")
@@ -157,7 +157,7 @@ def test_a_bad_file_writes_nothing_and_tells_every_error_by_row(client, deputy, 
 
 def test_a_file_whose_columns_are_not_the_roles_writes_nothing(client, deputy, in_force):
     client.force_login(deputy)
-    rows = csv_rows(export(client, in_force).content)
+    rows = csv_rows(export(client, in_force).getvalue())
     rows[0][rows[0].index("Servicedesk")] = "Vaktmästare"
 
     response = client.post(reverse("raci:draft_import"), {"file": upload(rows)})
@@ -191,7 +191,7 @@ def test_a_file_that_cannot_be_read_is_refused_at_the_field(client, deputy, in_f
 
 def test_a_csv_saved_by_an_older_excel_in_windows_1252_is_read(client, deputy, in_force):
     client.force_login(deputy)
-    text = export(client, in_force).content[3:].decode("utf-8")
+    text = export(client, in_force).getvalue()[3:].decode("utf-8")
 
     response = client.post(reverse("raci:draft_import"), {
         "file": SimpleUploadedFile("huki.csv", text.encode("cp1252"), "text/csv")})

@@ -524,7 +524,7 @@ def export_csv(client, query: str = "") -> list[list[str]]:
     response = client.get(reverse("servicecatalog:service_export", args=["csv"]) + query)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    content = response.content
+    content = response.getvalue()
     assert content.startswith(b"\xef\xbb\xbf")
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
 
@@ -591,7 +591,7 @@ def test_export_neutralises_formulas(client, outsider):
     assert row["Supporttider"] == "'@kl 8"
     response = client.get(reverse("servicecatalog:service_export", args=["xlsx"]))
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     assert [c.value for c in sheet[1]] == PUBLIC_HEADERS
     name = sheet.cell(row=2, column=1)
     assert name.value == "'=HYPERLINK(\"http://evil\")" and name.data_type == "s"

@@ -182,7 +182,7 @@ def test_an_export_imports_again_unchanged(client, coordinator, department, peop
     client.force_login(coordinator)
     for fmt, name in (("csv", "export.csv"), ("xlsx", "export.xlsx")):
         exported = client.get(reverse("servicecatalog:service_export", args=[fmt]))
-        response = upload(client, SimpleUploadedFile(name, exported.content))
+        response = upload(client, SimpleUploadedFile(name, exported.getvalue()))
         result = response.context["result"]
         assert result.is_valid, (fmt, result.file_errors, [r.errors for r in result.rows])
         assert [r.action for r in result.rows] == ["update"]
@@ -369,13 +369,13 @@ def test_invalid_integrations_write_nothing(client, coordinator):
 def test_the_templates_have_the_import_columns(client, coordinator):
     client.force_login(coordinator)
     response = client.get(reverse("servicecatalog:import_template", args=["tjanster", "xlsx"]))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     header = [cell.value for cell in sheet[1]]
     assert header[:5] == ["Namn", "Typ", "Kategori", "Livscykelstatus", "Ägande förvaltning"]
     assert "Årlig kostnad (kr)" in header
     response = client.get(reverse("servicecatalog:import_template",
                                   args=["integrationer", "csv"]))
-    first_line = response.content.decode("utf-8-sig").splitlines()[0]
+    first_line = response.getvalue().decode("utf-8-sig").splitlines()[0]
     assert first_line.split(";") == INTEGRATION_HEADER
     assert client.get(reverse("servicecatalog:import_template",
                               args=["annat", "csv"])).status_code == 404
@@ -386,6 +386,6 @@ def test_the_service_template_imports_as_it_is(client, coordinator, department):
     department.save()
     client.force_login(coordinator)
     template = client.get(reverse("servicecatalog:import_template", args=["tjanster", "csv"]))
-    response = upload(client, SimpleUploadedFile("mall.csv", template.content))
+    response = upload(client, SimpleUploadedFile("mall.csv", template.getvalue()))
     result = response.context["result"]
     assert result.is_valid, [r.errors for r in result.rows]

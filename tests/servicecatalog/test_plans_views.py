@@ -304,12 +304,13 @@ def test_the_missing_list_shows_systems_without_an_approved_plan_or_continuity(
 
 
 def read_csv(response) -> list[list[str]]:
-    assert response.content.startswith(b"\xef\xbb\xbf")
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    content = response.getvalue()  # streamed: it can be read once
+    assert content.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
 
 
 def read_xlsx(response):
-    return openpyxl.load_workbook(io.BytesIO(response.content)).active
+    return openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
 
 
 MISSING_HEADERS = ["System", "Ägande förvaltning", "Systemägare", "Systemförvaltare",

@@ -354,7 +354,7 @@ def test_export_of_the_integrations(client, outsider, systems):
     client.force_login(outsider)
     response = client.get(reverse("servicecatalog:systemmap_export", args=["csv"]))
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Källsystem", "Målsystem", "Riktning", "Data",
                        "Överföringsteknik eller metod",
                        "Frekvens", "Ägare"]

@@ -58,8 +58,9 @@ def session_cookie(user: User) -> str:
 class Server:
     """gunicorn serving the project on a free loopback port."""
 
-    def __init__(self, *, workers: int = 2, log_dir: Path):
+    def __init__(self, *, workers: int = 2, log_dir: Path, timeout: int = 60):
         self.workers = workers
+        self.timeout = timeout
         self.port = free_port()
         self.log = log_dir / "gunicorn.log"
         self.process: subprocess.Popen | None = None
@@ -71,7 +72,8 @@ class Server:
             str(gunicorn) if gunicorn.exists() else sys.executable,
             *([] if gunicorn.exists() else ["-m", "gunicorn"]),
             "tyreso_it.wsgi:application", "--bind", f"{HOST}:{self.port}",
-            "--workers", str(self.workers), "--worker-class", "sync", "--timeout", "60",
+            "--workers", str(self.workers), "--worker-class", "sync",
+            "--timeout", str(self.timeout),
             "--log-level", "warning", "--error-logfile", str(self.log),
         ]
         self.log.parent.mkdir(parents=True, exist_ok=True)

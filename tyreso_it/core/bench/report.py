@@ -20,6 +20,9 @@ SERVICE_P95_MS = 60
 LIST_RPS = 100
 MEMORY_GROWTH_PERCENT = 10
 PEAK_MB = 200
+#: Exporting every order the IT chief sees (issue 5): gunicorn's timeout is 30 s.
+EXPORT_SECONDS = 30
+EXPORT_PEAK_MB = 200
 
 TARGETS = {
     "page": f"median < {PAGE_MEDIAN_MS} ms, p95 < {PAGE_P95_MS} ms",
@@ -32,6 +35,8 @@ TARGETS = {
     "list throughput": f"≥ {LIST_RPS} requests/s with no error",
     "mixed load": f"no error, web worker memory growing < {MEMORY_GROWTH_PERCENT} %",
     "peak memory": f"web worker peak < {PEAK_MB} MB",
+    "export time": f"every order in < {EXPORT_SECONDS} s",
+    "export memory": f"web worker peak < {EXPORT_PEAK_MB} MB",
 }
 
 
@@ -118,6 +123,20 @@ def http_checks(http: dict[str, Any]) -> None:
     http["checks"] = checks
 
 
+def export_checks(exports: dict[str, Any]) -> None:
+    """Add each format's checks to it (in place)."""
+    for row in exports.get("formats", {}).values():
+        ok = row["status"] == 200
+        row["checks"] = [
+            check("export time", ok and row["seconds"] < EXPORT_SECONDS,
+                  f"{row['seconds']} s" + ("" if ok else f" (HTTP {row['status']})")),
+            check("export memory", None if row["peak_mb"] is None
+                  else ok and row["peak_mb"] < EXPORT_PEAK_MB,
+                  f"peak {row['peak_mb']} MB ({row['growth_mb']} MB above the worker's "
+                  f"{row['rss_before_mb']} MB before)"),
+        ]
+
+
 def all_checks(result: dict[str, Any]) -> list[dict[str, Any]]:
     found = []
     for page in result.get("pages", []):
@@ -131,6 +150,9 @@ def all_checks(result: dict[str, Any]) -> list[dict[str, Any]]:
             found.append({**item, "what": row["service"]})
     for item in result.get("http", {}).get("checks", []):
         found.append({**item, "what": "gunicorn"})
+    for fmt, row in result.get("exports", {}).get("formats", {}).items():
+        for item in row.get("checks", []):
+            found.append({**item, "what": f"export {fmt}"})
     return found
 
 
@@ -226,6 +248,18 @@ def text(result: dict[str, Any]) -> str:
         )
     elif http:
         parts.append(f"HTTP: {http.get('note', 'not measured')}")
+    exports = result.get("exports", {})
+    if exports.get("formats"):
+        rows = [[fmt, row["status"], row.get("rows", ""), round(row["bytes"] / 1e6, 1),
+                 row["seconds"], row["first_byte_s"], row["rss_before_mb"], row["peak_mb"],
+                 row["growth_mb"], _marks(row["checks"])]
+                for fmt, row in exports["formats"].items()]
+        parts.append(
+            "Exports: every order the IT chief sees, through gunicorn (one sync worker)\n"
+            + _table(["format", "HTTP", "rows", "MB", "seconds", "first byte s",
+                      "worker MB before", "worker peak MB", "growth MB", "targets"], rows))
+    elif exports:
+        parts.append(f"Exports: {exports.get('note', 'not measured')}")
     summary = result.get("summary", {})
     if summary:
         lines = [f"Targets met: {summary['met']} of {summary['checks']}"]

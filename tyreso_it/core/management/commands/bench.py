@@ -1,8 +1,9 @@
 """`manage.py bench`: the benchmark of issue 7 on its own PostgreSQL database.
 
 Builds (or reuses) a realistic data set, measures the key pages for each role in process,
-the write services, and throughput and memory under load with gunicorn, prints a table and
-writes it as JSON to var/bench/. It reports; it never fails on a missed target.
+the write services, throughput and memory under load with gunicorn, and the export of every
+order as CSV and XLSX through gunicorn, prints a table and writes it as JSON to var/bench/.
+It reports; it never fails on a missed target.
 """
 
 from __future__ import annotations
@@ -57,7 +58,11 @@ class Command(BaseCommand):
                             help="orders decided at each of those meetings")
         parser.add_argument("--no-services", action="store_true")
         parser.add_argument("--no-http", action="store_true",
-                            help="skip gunicorn and the load generator")
+                            help="skip gunicorn: the load generator and the exports")
+        parser.add_argument("--no-exports", action="store_true",
+                            help="skip exporting every order as CSV and XLSX")
+        parser.add_argument("--exports-only", action="store_true",
+                            help="measure only the exports of every order (CSV, XLSX)")
         parser.add_argument("--duration", type=float, default=30.0,
                             help="seconds of the order list's throughput run")
         parser.add_argument("--soak", type=float, default=30.0,
@@ -95,6 +100,30 @@ class Command(BaseCommand):
             self.stdout.write(report.text(result))
             return
         context = measure.bench_context(dataset)
+        directory = Path(options["output"]) if options["output"] else (
+            Path(settings.VAR_DIR) / "bench")
+        if not options["exports_only"]:
+            self._measure(context, result, options)
+        if options["no_http"] or options["no_exports"]:
+            result["exports"] = {"note": "not measured (--no-http)" if options["no_http"]
+                                 else "not measured (--no-exports)"}
+        else:
+            from tyreso_it.core.bench import exports, load
+
+            self._phase("Exports:")
+            result["exports"] = exports.measure_exports(
+                load.session_cookie(context.users["it_chief"]), log_dir=directory,
+                log=self.stdout.write)
+            report.export_checks(result["exports"])
+        result["finished_at"] = timezone.now().isoformat()
+        report.summarise(result)
+        path = report.write(result, directory)
+        self.stdout.write("")
+        self.stdout.write(report.text(result))
+        self.stdout.write(f"\nWritten to {path} (and bench-latest.json beside it).")
+
+    def _measure(self, context: measure.Context, result: dict[str, Any], options) -> None:
+        """The pages, their query counts, the services and the load (all but the exports)."""
         only = {p.strip() for p in options["pages"].split(",") if p.strip()} or None
         self._phase("Pages:")
         pages = measure.measure_pages(context, requests=options["requests"],
@@ -117,14 +146,6 @@ class Command(BaseCommand):
             self._phase("HTTP:")
             result["http"] = self._http(context, result["pages"], options)
             report.http_checks(result["http"])
-        result["finished_at"] = timezone.now().isoformat()
-        report.summarise(result)
-        directory = Path(options["output"]) if options["output"] else (
-            Path(settings.VAR_DIR) / "bench")
-        path = report.write(result, directory)
-        self.stdout.write("")
-        self.stdout.write(report.text(result))
-        self.stdout.write(f"\nWritten to {path} (and bench-latest.json beside it).")
 
     def _phase(self, title: str) -> None:
         elapsed = time.monotonic() - self.began
