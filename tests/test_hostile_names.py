@@ -169,6 +169,10 @@ class World:
                                                      place=evil("rum"))
         assert board_services.agenda_freeze_and_send(meeting_id=self.minutes.pk,
                                                      actor=self.chair)
+        # The minutes open when the meeting starts: this one has just begun.
+        began = timezone.now() - timedelta(minutes=5)
+        Meeting.objects.filter(pk=self.minutes.pk).update(
+            starts_at=began, ends_at=began + timedelta(minutes=90))
         board_services.meeting_record_attendance(
             meeting_id=self.minutes.pk, actor=self.chair,
             present={member.pk: True for member in self.minutes.members.all()})
