@@ -48,8 +48,7 @@ run: venv $(MO_FILES)
 	$(PY) scripts/run_dev.py --host $(HOST) --port $(PORT)
 
 demo: venv
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	$(PY) scripts/run_dev.py --setup-only
 
 test: venv $(MO_FILES)
 	$(PY) -m pytest $(ARGS)
