@@ -20,8 +20,14 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and env_bool("REQUIRE_SECRET_KEY", False):
-        raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+    # Sessions, password resets and CSRF tokens are signed with it: a key anyone can read in
+    # this file would let them forge those. Only a developer's DEBUG run may do without one.
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. With DEBUG off the app needs a long random signing key in "
+            "the environment, e.g. from: python -c \"import secrets; "
+            "print(secrets.token_urlsafe(50))\" (see .env.example)."
+        )
     SECRET_KEY = "insecure-local-only-key-do-not-use-in-production"  # noqa: S105
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
