@@ -5,6 +5,7 @@ kombu's filesystem transport. Production values come only from the environment
 (see `.env.example`).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "django_htmx",
+    "axes",
     "tyreso_it.core",
     "organisation",
     "servicecatalog",
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as axes asks: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tyreso_it.urls"
@@ -113,6 +117,8 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_USER_MODEL = "organisation.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a login from where too many failed (django-axes; authenticates no one).
+    "axes.backends.AxesStandaloneBackend",
     "organisation.backends.PermissionBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -128,6 +134,32 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# Throttled logins (django-axes, tyreso_it.core.login_throttle), on the login page and the
+# admin's alike. After LOGIN_FAILURE_LIMIT failed logins to one account from one address, or
+# LOGIN_ADDRESS_FAILURE_LIMIT from one address to any accounts, within LOGIN_COOLOFF_MINUTES,
+# logins from there are refused until LOGIN_COOLOFF_MINUTES after the last failure. Every
+# failure is logged (logger "axes", with the user name and the address) and listed in the
+# admin, where an administrator can lift a lockout.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+AXES_HANDLER = "tyreso_it.core.login_throttle.LoginThrottleHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+LOGIN_FAILURE_LIMITS = [LOGIN_FAILURE_LIMIT, LOGIN_ADDRESS_FAILURE_LIMIT]  # one per parameter
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+# A login refused during a lockout is not counted again: the pause ends when the page says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "tyreso_it.core.login_throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "tyreso_it.core.login_throttle.client_ip"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_SENSITIVE_PARAMETERS: list[str] = []  # log the user name and address; never the password
+# Behind this many reverse proxies the login's address is read from X-Forwarded-For (the entry
+# the outermost proxy added); 0 reads REMOTE_ADDR. Set it only when every request passes
+# through the proxies: otherwise a client could write the header and choose its address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
 ANONYMOUS_USER_NAME = None
@@ -242,7 +274,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # Django's own console handler would print every line a second time.
-    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Failed logins and lockouts are warnings; axes' INFO lines are housekeeping.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Orders: an order is "ageing" in the queue after this many days without a transition.
