@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from tyreso_it.core.env import env, env_bool, env_int, env_list
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files are served by the app itself (no CDN, no separate web server needed).
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything below, so every page, error and download gets the policy.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -87,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "tyreso_it.core.context_processors.navigation",
             ],
         },
@@ -202,6 +206,29 @@ if env_bool("HTTPS", False):
     # Behind the TLS-terminating proxy that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy on every response (Django's ContentSecurityPolicyMiddleware):
+# scripts and style sheets only from the app's own files, nothing inline but what is named
+# below, no plugins, no other site may frame a page or receive a form.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    # A browser without the two directives below falls back to this one.
+    "style-src": [CSP.SELF],
+    # The system map's <style> (lines that darken for a pointed-at system) carries the nonce.
+    "style-src-elem": [CSP.SELF, CSP.NONCE],
+    # Style attributes stay allowed: the timeline places its bars and the system map sizes its
+    # picture and colours its legend from the data, in percentages and colours no fixed set of
+    # classes holds. An attribute can style an element; it cannot run script or load anything.
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    # The API's Swagger UI and ReDoc pages, when they come, need their exceptions here (or
+    # per view, as django.views.decorators.csp allows), not on every page.
+}
 
 # Email through Django's mailers; the console backend by default, SMTP in production.
 _email_backend = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
