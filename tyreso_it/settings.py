@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside everything below, so every page, error and download gets the policy.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Private, no-store on everything the app makes (static files are served above).
+    "tyreso_it.core.middleware.PrivateNoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -39,12 +39,17 @@ def _kind(source: str) -> str:
 
 
 def assert_security_headers(response) -> None:
-    """`response` carries a Content-Security-Policy at least as strict as the app's: scripts
-    only from the app's own files (no inline script, no eval), style elements from its files
-    or with the response's nonce, images from the app, no plugins, no <base>, forms posted
-    only to the app, and no framing by any page."""
+    """`response` may be kept by no cache (`Cache-Control: private, no-store`, or a view's
+    own stricter header) and carries a Content-Security-Policy at least as strict as the
+    app's: scripts only from the app's own files (no inline script, no eval), style elements
+    from its files or with the response's nonce, images from the app, no plugins, no <base>,
+    forms posted only to the app, and no framing by any page."""
     request = getattr(response, "wsgi_request", None)
     url = request.get_full_path() if request is not None else "the response"
+    cache_control = {part.strip() for part in response.headers.get(
+        "Cache-Control", "").lower().split(",")}
+    assert {"private", "no-store"} <= cache_control, (
+        f"{url}: Cache-Control is {response.headers.get('Cache-Control')!r}")
     header = response.headers.get("Content-Security-Policy")
     assert header, f"{url}: no Content-Security-Policy header"
     directives = csp_directives(header)

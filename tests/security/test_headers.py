@@ -1,5 +1,6 @@
-"""Every page and file carries the security headers (`tests.security.headers`): a walk over
-every URL pattern of the app (pages, htmx fragments, PDFs, CSV and XLSX exports, attachments,
+"""Every page and file carries the security headers (`tests.security.headers`: the
+Content-Security-Policy and `Cache-Control: private, no-store`): a walk over every URL
+pattern of the app (pages, htmx fragments, PDFs, CSV and XLSX exports, attachments,
 calendars), and every list and form of the admin, as a superuser in the demo world
 (departments, people, orders in every state, the catalogue, plans, the portfolio, the HUKI
 matrix) with a meeting of Beslutsråd IT, a calendar feed and an attachment added."""
@@ -167,9 +168,10 @@ def test_pages_for_someone_not_logged_in_and_errors_carry_them_too(world, client
 # --- the check itself -----------------------------------------------------------------------
 
 
-def with_policy(policy: str) -> HttpResponse:
+def with_policy(policy: str, cache_control: str = "private, no-store") -> HttpResponse:
     response = HttpResponse()
     response["Content-Security-Policy"] = policy
+    response["Cache-Control"] = cache_control
     return response
 
 
@@ -202,6 +204,14 @@ def test_the_check_takes_a_stricter_policy_and_refuses_none():
     assert_security_headers(with_policy("default-src 'none'; sandbox; frame-ancestors 'none'"))
     with pytest.raises(AssertionError):
         assert_security_headers(HttpResponse())
+
+
+@pytest.mark.parametrize("cache_control", ["", "private", "no-store", "public, max-age=60",
+                                           "private, max-age=900"])
+def test_the_check_refuses_a_response_a_cache_may_keep(cache_control):
+    assert_security_headers(with_policy(APP_POLICY, "max-age=0, no-cache, no-store, private"))
+    with pytest.raises(AssertionError):
+        assert_security_headers(with_policy(APP_POLICY, cache_control))
 
 
 def test_the_system_maps_style_element_carries_the_responses_nonce(world, superuser_client):
