@@ -55,3 +55,49 @@ def test_a_developer_with_debug_on_needs_no_key(tmp_path):
     loaded = load_settings(tmp_path, ["SECRET_KEY", "DEBUG"], DEBUG="true")
     assert loaded["DEBUG"] is True
     assert loaded["SECRET_KEY"]
+
+
+# --- HTTPS ----------------------------------------------------------------------------------
+
+HTTPS_NAMES = ["SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+               "SECURE_PROXY_SSL_HEADER", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
+               "SESSION_COOKIE_SAMESITE", "CSRF_COOKIE_SAMESITE", "SESSION_COOKIE_HTTPONLY"]
+
+
+def test_with_https_the_app_redirects_sends_hsts_trusts_the_proxy_and_secures_cookies(tmp_path):
+    loaded = load_settings(tmp_path, HTTPS_NAMES, SECRET_KEY=KEY, HTTPS="true")
+    assert loaded == {
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31_536_000,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "CSRF_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+    }
+
+
+def test_hsts_is_configurable(tmp_path):
+    loaded = load_settings(tmp_path, HTTPS_NAMES, SECRET_KEY=KEY, HTTPS="true",
+                           HSTS_SECONDS="600", HSTS_INCLUDE_SUBDOMAINS="false")
+    assert loaded["SECURE_HSTS_SECONDS"] == 600
+    assert loaded["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is False
+
+
+def test_without_https_nothing_is_redirected_or_pinned(tmp_path):
+    loaded = load_settings(tmp_path, HTTPS_NAMES, SECRET_KEY=KEY)
+    assert loaded["SECURE_SSL_REDIRECT"] is None  # Django's default, False, applies
+    assert loaded["SECURE_HSTS_SECONDS"] is None  # Django's default, 0, applies
+    assert loaded["SECURE_PROXY_SSL_HEADER"] is None
+    assert loaded["SESSION_COOKIE_SECURE"] is False
+    assert loaded["CSRF_COOKIE_SECURE"] is False
+    assert loaded["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_secure_cookies_can_be_forced_either_way(tmp_path):
+    assert load_settings(tmp_path, ["SESSION_COOKIE_SECURE"], SECRET_KEY=KEY,
+                         SECURE_COOKIES="true")["SESSION_COOKIE_SECURE"] is True
+    assert load_settings(tmp_path, ["SESSION_COOKIE_SECURE"], SECRET_KEY=KEY, HTTPS="true",
+                         SECURE_COOKIES="false")["SESSION_COOKIE_SECURE"] is False

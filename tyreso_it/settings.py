@@ -200,13 +200,22 @@ ATTACHMENT_ALLOWED_EXTENSIONS = [
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# HTTPS=true: served over HTTPS, behind the TLS-terminating proxy that sets
+# X-Forwarded-Proto. Plain HTTP is then redirected to HTTPS, browsers are told to use nothing
+# but HTTPS for a year (HSTS; HSTS_SECONDS, HSTS_INCLUDE_SUBDOMAINS) and the cookies travel
+# over HTTPS only.
+HTTPS = env_bool("HTTPS", False)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and env_bool("HTTPS", False))
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
-if env_bool("HTTPS", False):
-    # Behind the TLS-terminating proxy that sets X-Forwarded-Proto.
+if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy on every response (Django's ContentSecurityPolicyMiddleware):
