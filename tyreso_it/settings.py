@@ -69,8 +69,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends a login after an idle hour or a working day (SESSION_IDLE_SECONDS, _MAX_SECONDS).
+    "tyreso_it.core.middleware.SessionTimeoutMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -273,6 +275,12 @@ CACHES = {
 # (REDIS_URL; `manage.py check --deploy` warns without it). Without Redis the cache is the
 # process's own, which is right for one web process (`make run`, the tests).
 SESSION_ENGINE = "tyreso_it.core.sessions"  # cached_db, tolerant of Redis being away
+# A login ends after SESSION_IDLE_SECONDS without a request (an hour) or SESSION_MAX_SECONDS
+# after it began (a working day: ten hours, from an early start to a late meeting), whichever
+# comes first (tyreso_it.core.middleware.SessionTimeoutMiddleware). The cookie lasts no longer.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 60 * 60)
+SESSION_MAX_SECONDS = env_int("SESSION_MAX_SECONDS", 10 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
 # The request's user, permissions, departments and providers are kept in the cache too
 # (organisation.access), which needs a cache every process shares: on with Redis.
 ACCESS_CACHE = env_bool("ACCESS_CACHE", bool(REDIS_URL))

@@ -9,5 +9,5 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # The deployment checks register themselves; the login throttle logs the logins
-        # refused in a lockout.
-        from . import checks, login_throttle  # noqa: F401
+        # refused in a lockout; the session middleware starts a login's clock at login.
+        from . import checks, login_throttle, middleware  # noqa: F401
