@@ -214,7 +214,9 @@ def prepare(demo: bool) -> None:
     from django.core.management import call_command
 
     django.setup()
-    call_command("migrate", interactive=False, verbosity=1, stdout=sys.stderr)
+    # The system checks run once, in the web server that starts next.
+    call_command("migrate", interactive=False, verbosity=1, skip_checks=True,
+                 stdout=sys.stderr)
     if demo:
         from organisation.demo.loader import load_demo
 
