@@ -130,7 +130,7 @@ class LoginAttemptAdmin(AccessAttemptAdmin):
         query = Q(pk__in=[])
         for username, address in pairs:
             query |= Q(username=username, ip_address=address)
-        count, _ = AccessAttempt.objects.filter(query).delete()
+        count, _by_model = AccessAttempt.objects.filter(query).delete()
         self.message_user(request, ngettext(
             "The lockout is lifted: %(count)d record of failed logins removed.",
             "The lockout is lifted: %(count)d records of failed logins removed.",
@@ -140,7 +140,7 @@ class LoginAttemptAdmin(AccessAttemptAdmin):
                   permissions=["delete"])
     def lift_address_lockout(self, request: HttpRequest, queryset: QuerySet) -> None:
         addresses = set(queryset.values_list("ip_address", flat=True))
-        count, _ = AccessAttempt.objects.filter(ip_address__in=addresses).delete()
+        count, _by_model = AccessAttempt.objects.filter(ip_address__in=addresses).delete()
         self.message_user(request, ngettext(
             "The lockout is lifted: %(count)d record of failed logins removed.",
             "The lockout is lifted: %(count)d records of failed logins removed.",
