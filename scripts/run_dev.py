@@ -202,10 +202,10 @@ def stop_all(children: list[Child]) -> None:
         child.thread.join(timeout=2)
 
 
-def prepare(demo: bool) -> None:
-    """Migrate and load the demo in this one process (`--prepare`): Django starts and checks
-    itself once instead of once per command. Migrate writes to stderr; the demo's report,
-    for the banner, goes to stdout."""
+def prepare(demo: bool) -> int:
+    """Migrate and load the demo in this one process (`--prepare`): Django starts once
+    instead of once per command, and leaves its system checks to the web server. Migrate
+    writes to stderr; the demo's report, for the banner, goes to stdout."""
     # The supervisor stops this process with SIGTERM; Ctrl-C reaches it too (one process
     # group) and would only add a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -218,10 +218,15 @@ def prepare(demo: bool) -> None:
     call_command("migrate", interactive=False, verbosity=1, skip_checks=True,
                  stdout=sys.stderr)
     if demo:
-        from organisation.demo.loader import load_demo
+        from organisation.demo.loader import DemoError, load_demo
 
         print("[run] Loading demo data (idempotent)…", file=sys.stderr, flush=True)
-        sys.stdout.write(load_demo().text())
+        try:
+            sys.stdout.write(load_demo().text())
+        except DemoError as exc:
+            print(f"[run] The demo data could not be loaded: {exc}", file=sys.stderr)
+            return 1
+    return 0
 
 
 def run_prepare(env: dict[str, str], demo: bool, supervisor: Supervisor) -> str | None:
@@ -259,8 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
 
     if options.prepare:  # the child that migrates and loads the demo
-        prepare(demo=not options.no_demo)
-        return 0
+        return prepare(demo=not options.no_demo)
 
     supervisor = Supervisor()
     supervisor.install()
