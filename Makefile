@@ -48,8 +48,7 @@ run: venv $(MO_FILES)
 	$(PY) scripts/run_dev.py --host $(HOST) --port $(PORT)
 
 demo: venv
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	$(PY) scripts/run_dev.py --setup-only
 
 test: venv $(MO_FILES)
 	$(PY) -m pytest $(ARGS)
@@ -57,9 +56,11 @@ test: venv $(MO_FILES)
 lint: venv
 	$(PY) -m ruff check .
 
+# Development commands run with DEBUG on unless told otherwise: with DEBUG off the settings
+# need SECRET_KEY, which these commands never use.
 messages: venv
-	$(PY) manage.py makemessages --locale sv --no-obsolete
-	$(PY) manage.py compilemessages --locale sv
+	DEBUG=$${DEBUG:-true} $(PY) manage.py makemessages --locale sv --no-obsolete
+	DEBUG=$${DEBUG:-true} $(PY) manage.py compilemessages --locale sv
 
 # The benchmark's own PostgreSQL database, made when missing (never point it at real data:
 # the benchmark fills it with generated orders). ARGS passes options, e.g.
@@ -74,4 +75,6 @@ bench: venv $(MO_FILES)
 		*) echo "make bench needs PostgreSQL: set BENCH_DATABASE_URL=postgres://…/tyreso_it_bench" >&2; \
 		   exit 2 ;; \
 	esac
-	DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL="$(BENCH_REDIS_URL)" $(PY) manage.py bench $(ARGS)
+	DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL="$(BENCH_REDIS_URL)" \
+		SECRET_KEY="$${SECRET_KEY:-bench-only-signing-key-for-generated-data}" \
+		$(PY) manage.py bench $(ARGS)

@@ -758,9 +758,9 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     if calendar_feed is None:
         raise Http404
     body = feed_ics(selectors.feed_meetings(calendar_feed.person), name=_("Beslutsråd IT"))
-    response = HttpResponse(body, content_type=ICS)
-    response["Cache-Control"] = "private, max-age=900"
-    return response
+    # Cache-Control: private, no-store, as every response (PrivateNoStoreMiddleware): the
+    # feed names meetings and people; a calendar program asks again on its own schedule.
+    return HttpResponse(body, content_type=ICS)
 
 
 def _feed_url(calendar_feed: CalendarFeed | None) -> str:

@@ -513,7 +513,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
                             filename=attachment.name,
                             content_type="application/octet-stream")
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox; frame-ancestors 'none'"
     return response
 
 

@@ -22,8 +22,11 @@ BEAT_STALE_AFTER = 10 * 60  # seconds; beat syncs its schedule file every three 
 
 def check_web() -> bool:
     url = os.environ.get("HEALTHCHECK_URL", "http://127.0.0.1:8000/konto/logga-in/")
+    # Inside the container there is no TLS: say what the proxy would, or with HTTPS=true the
+    # app redirects the check to an https:// address nothing answers on.
+    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})  # noqa: S310
     try:
-        with urllib.request.urlopen(url, timeout=5):  # noqa: S310 - a fixed local URL
+        with urllib.request.urlopen(request, timeout=5):  # noqa: S310 - a fixed local URL
             return True
     except urllib.error.HTTPError as exc:
         # A 4xx (for example a host name outside ALLOWED_HOSTS) still proves the app runs.

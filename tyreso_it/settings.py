@@ -5,10 +5,12 @@ kombu's filesystem transport. Production values come only from the environment
 (see `.env.example`).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from tyreso_it.core.env import env, env_bool, env_float, env_int, env_list
@@ -20,8 +22,14 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and env_bool("REQUIRE_SECRET_KEY", False):
-        raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+    # Sessions, password resets and CSRF tokens are signed with it: a key anyone can read in
+    # this file would let them forge those. Only a developer's DEBUG run may do without one.
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. With DEBUG off the app needs a long random signing key in "
+            "the environment, e.g. from: python -c \"import secrets; "
+            "print(secrets.token_urlsafe(50))\" (see .env.example)."
+        )
     SECRET_KEY = "insecure-local-only-key-do-not-use-in-production"  # noqa: S105
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -39,6 +47,7 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "django_htmx",
+    "axes",
     "tyreso_it.core",
     "organisation",
     "servicecatalog",
@@ -54,15 +63,23 @@ MIDDLEWARE = [
     "tyreso_it.core.uploads.RequestBodyLimitMiddleware",
     # Static files are served by the app itself (no CDN, no separate web server needed).
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything below, so every page, error and download gets the policy.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Private, no-store on everything the app makes (static files are served above).
+    "tyreso_it.core.middleware.PrivateNoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends a login after an idle hour or a working day (SESSION_IDLE_SECONDS, _MAX_SECONDS).
+    "tyreso_it.core.middleware.SessionTimeoutMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as axes asks: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tyreso_it.urls"
@@ -79,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "tyreso_it.core.context_processors.navigation",
             ],
         },
@@ -117,6 +135,8 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_USER_MODEL = "organisation.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a login from where too many failed (django-axes; authenticates no one).
+    "axes.backends.AxesStandaloneBackend",
     "organisation.backends.PermissionBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -126,9 +146,38 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# Throttled logins (django-axes, tyreso_it.core.login_throttle), on the login page and the
+# admin's alike. After LOGIN_FAILURE_LIMIT failed logins to one account from one address, or
+# LOGIN_ADDRESS_FAILURE_LIMIT from one address to any accounts, within LOGIN_COOLOFF_MINUTES,
+# logins from there are refused until LOGIN_COOLOFF_MINUTES after the last failure. Every
+# failure is logged (logger "axes", with the user name and the address) and listed in the
+# admin, where an administrator can lift a lockout.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+AXES_HANDLER = "tyreso_it.core.login_throttle.LoginThrottleHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+LOGIN_FAILURE_LIMITS = [LOGIN_FAILURE_LIMIT, LOGIN_ADDRESS_FAILURE_LIMIT]  # one per parameter
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+# A login refused during a lockout is not counted again: the pause ends when the page says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "tyreso_it.core.login_throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "tyreso_it.core.login_throttle.client_ip"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_SENSITIVE_PARAMETERS: list[str] = []  # log the user name and address; never the password
+# Behind this many reverse proxies the login's address is read from X-Forwarded-For (the entry
+# the outermost proxy added); 0 reads REMOTE_ADDR. Set it only when every request passes
+# through the proxies: otherwise a client could write the header and choose its address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
 ANONYMOUS_USER_NAME = None
@@ -165,14 +214,46 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", ATTACHMENT_MAX_BYTES + 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# HTTPS=true: served over HTTPS, behind the TLS-terminating proxy that sets
+# X-Forwarded-Proto. Plain HTTP is then redirected to HTTPS, browsers are told to use nothing
+# but HTTPS for a year (HSTS; HSTS_SECONDS, HSTS_INCLUDE_SUBDOMAINS) and the cookies travel
+# over HTTPS only.
+HTTPS = env_bool("HTTPS", False)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and env_bool("HTTPS", False))
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
-if env_bool("HTTPS", False):
-    # Behind the TLS-terminating proxy that sets X-Forwarded-Proto.
+if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy on every response (Django's ContentSecurityPolicyMiddleware):
+# scripts and style sheets only from the app's own files, nothing inline but what is named
+# below, no plugins, no other site may frame a page or receive a form.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    # A browser without the two directives below falls back to this one.
+    "style-src": [CSP.SELF],
+    # The system map's <style> (lines that darken for a pointed-at system) carries the nonce.
+    "style-src-elem": [CSP.SELF, CSP.NONCE],
+    # Style attributes stay allowed: the timeline places its bars and the system map sizes its
+    # picture and colours its legend from the data, in percentages and colours no fixed set of
+    # classes holds. An attribute can style an element; it cannot run script or load anything.
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    # The API's Swagger UI and ReDoc pages, when they come, need their exceptions here (or
+    # per view, as django.views.decorators.csp allows), not on every page.
+}
 
 # Email through Django's mailers; the console backend by default, SMTP in production.
 _email_backend = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -218,6 +299,12 @@ CACHES = {
 # (REDIS_URL; `manage.py check --deploy` warns without it). Without Redis the cache is the
 # process's own, which is right for one web process (`make run`, the tests).
 SESSION_ENGINE = "tyreso_it.core.sessions"  # cached_db, each session cached at most 5 minutes
+# A login ends after SESSION_IDLE_SECONDS without a request (an hour) or SESSION_MAX_SECONDS
+# after it began (a working day: ten hours, from an early start to a late meeting), whichever
+# comes first (tyreso_it.core.middleware.SessionTimeoutMiddleware). The cookie lasts no longer.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 60 * 60)
+SESSION_MAX_SECONDS = env_int("SESSION_MAX_SECONDS", 10 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
 # The request's user, permissions, departments and providers are kept in the cache too
 # (organisation.access), which needs a cache every process shares: on with Redis.
 ACCESS_CACHE = env_bool("ACCESS_CACHE", bool(REDIS_URL))
@@ -263,7 +350,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # Django's own console handler would print every line a second time.
-    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Failed logins and lockouts are warnings; axes' INFO lines are housekeeping.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Orders: an order is "ageing" in the queue after this many days without a transition.

@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from unittest import mock
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -162,6 +163,9 @@ def _services(report: Report) -> dict[str, Service]:
 
 def _users(report: Report, clock: DemoClock) -> None:
     roles = {role.code: role for role in Role.objects.select_related("group")}
+    # The password is hashed once for every new demo user: the hasher is slow on purpose,
+    # and the password is published with the demo anyway.
+    password_hash = None
     for person in USERS:
         user, created = User.objects.get_or_create(
             username=person.username,
@@ -176,7 +180,8 @@ def _users(report: Report, clock: DemoClock) -> None:
             },
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            password_hash = password_hash or make_password(DEMO_PASSWORD)
+            user.password = password_hash
             user.save(update_fields=["password"])
             report.created["users"] += 1
         held = set(user.groups.values_list("pk", flat=True))

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Every demo user has this password; `make run` prints it with the user names.
-DEMO_PASSWORD = "demo1234"  # noqa: S105 - a published demo password, never for production
+# Every demo user has this password; `make run` prints it with the user names. It follows the
+# product's own password rules (AUTH_PASSWORD_VALIDATORS: twelve characters at least).
+DEMO_PASSWORD = "tyreso-demo-2026"  # noqa: S105 - a published demo password, never for production
 
 # (short name, name, parent's short name, functional mailbox)
 DEPARTMENTS: list[tuple[str, str, str | None, str]] = [

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csp import get_nonce
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -159,7 +160,7 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_order": service.orderable and service.lifecycle != Service.Lifecycle.RETIRED,
         "open_orders": selectors.service_open_orders(user, service),
         "markup": markup,
-        "map_svg": markup.picture(),
+        "map_svg": markup.picture(nonce=get_nonce(request)),
         "map_table": markup.table(
             caption=_("Integrations of this system"), table_id="nb-table",
             owners=mapmarkup.owner_names(markup), editable=markup.editable(user),

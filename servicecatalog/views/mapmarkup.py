@@ -69,8 +69,14 @@ class MapMarkup:
     def __bool__(self) -> bool:
         return bool(self.pks)
 
-    def picture(self) -> SafeString:
-        return mark_safe(self.svg)  # noqa: S308 - every value is escaped in `_svg`
+    def picture(self, nonce: str | None = None) -> SafeString:
+        """The picture; its `<style>` (the lines a pointed-at system darkens) carries the
+        request's CSP nonce, as the Content-Security-Policy admits no other inline style
+        element. The cached markup holds no nonce: each response has its own."""
+        svg = self.svg
+        if nonce is not None:  # a LazyNonce is false until it is first read, as here
+            svg = svg.replace("<style>", f'<style nonce="{escape(str(nonce))}">', 1)
+        return mark_safe(svg)  # noqa: S308 - every value is escaped in `_svg`
 
     def editable(self, user: User) -> set[int]:
         """The rows `user` may edit (`services.can_edit_integration`): every row for the

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csp import get_nonce
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -351,7 +352,7 @@ def systemmap(request: HttpRequest) -> HttpResponse:
     return render(request, "servicecatalog/systemmap.html", {
         "form": form,
         "markup": markup,
-        "map_svg": markup.picture(),
+        "map_svg": markup.picture(nonce=get_nonce(request)),
         "map_table": markup.table(
             caption=_("Every integration on the map"), table_id="map-table",
             owners=mapmarkup.owner_names(markup), editable=markup.editable(request.user),

@@ -2,6 +2,11 @@
 
 Chromium is never downloaded: the tests use /usr/bin/chromium, a fresh profile per test and
 flags that keep it off the network.
+
+The pages run under the app's Content-Security-Policy, which forbids evaluating strings as
+code. `page.wait_for_function(...)` compiles its condition inside the page and fails whenever
+it has to wait; wait with locators (`expect(locator).to_have_count(1)`, `wait_for_selector`)
+instead. `page.evaluate(...)` is not held to the policy.
 """
 
 import os

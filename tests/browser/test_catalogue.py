@@ -5,6 +5,7 @@ without an axe-core violation."""
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from organisation.models import Department, Role, User
 from servicecatalog.models import Category, Integration, Service
@@ -78,7 +79,7 @@ def test_an_employee_reads_the_catalogue_a_service_and_the_system_map(page):
     assert_accessible(page)
     page.get_by_role("searchbox", name="Sök").fill("lär")
     page.get_by_role("button", name="Filtrera").click()
-    page.wait_for_function("document.querySelectorAll('#service-table tbody tr').length === 1")
+    expect(page.locator("#service-table tbody tr")).to_have_count(1)
     assert "Lärplattform" in page.inner_text("#service-table")
     assert_accessible(page)
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import login_admin  # noqa: F401 - the failed logins and lockouts (django-axes)
 from .models import OutboxMessage
 
 

@@ -8,4 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the deployment checks)
+        # The deployment checks register themselves; the login throttle logs the logins
+        # refused in a lockout; the session middleware starts a login's clock at login.
+        from . import checks, login_throttle, middleware  # noqa: F401

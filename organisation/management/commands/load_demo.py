@@ -3,12 +3,13 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from organisation.demo.loader import DemoError, load_demo
+from organisation.demo.people import DEMO_PASSWORD
 
 
 class Command(BaseCommand):
     help = (
         "Load the demo data: Tyresö kommun's departments, one user per role (password "
-        "demo1234) and orders in every state, written through the services. Idempotent: "
+        f"{DEMO_PASSWORD}) and orders in every state, written through the services. Idempotent: "
         "only what is missing is added, so running it again changes nothing. Never load it "
         "into a production database."
     )
