@@ -241,6 +241,10 @@ OUTBOX_RETRY_MAX = 3600
 OUTBOX_CLAIM_LEASE = 300
 # Every message's Message-ID is made once, on this domain, and kept for every try.
 OUTBOX_MESSAGE_ID_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
+# The health check (`manage.py outbox_health`, scripts/healthcheck.py outbox) fails when the
+# oldest pending message is older than this (seconds), or a message was given up in the last day.
+OUTBOX_ALERT_AFTER = env_int("OUTBOX_ALERT_AFTER", 30 * 60)
+OUTBOX_ALERT_FAILED_FOR = 24 * 3600
 
 LOGGING = {
     "version": 1,
