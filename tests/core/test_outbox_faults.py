@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.db import connection
 from django.utils import timezone
 
 from tests.concurrency import run_together
@@ -182,7 +183,14 @@ def test_a_server_lost_in_the_middle_of_a_drain_charges_nobody_and_the_rest_go_l
     messages = queue(10)
     smtp.recorder.latency = 0.2
     result: list[int] = []
-    drain = threading.Thread(target=lambda: result.append(outbox_deliver_pending()))
+
+    def drain_in_a_worker() -> None:
+        try:
+            result.append(outbox_deliver_pending())
+        finally:
+            connection.close()  # the thread's own, so the test database can be dropped
+
+    drain = threading.Thread(target=drain_in_a_worker)
     drain.start()
     deadline = time.monotonic() + 20
     while len(smtp.recorder.received) < 3 and time.monotonic() < deadline:
