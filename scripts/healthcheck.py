@@ -1,10 +1,12 @@
-"""Container health checks for docker-compose.yml: `python scripts/healthcheck.py web|worker|beat`.
+"""Container health checks for docker-compose.yml: `python scripts/healthcheck.py CHECK...`.
 
 web     the application answers HTTP on port 8000 (any status below 500)
 worker  the Celery worker on this host answers a ping through the broker
 beat    the beat schedule file was written recently (beat saves it every few minutes)
+outbox  no email has waited longer than OUTBOX_ALERT_AFTER and none was given up in the last
+        day (the worker's work: the mail server down, or an address refused)
 
-Exit status 0 means healthy.
+Exit status 0 means every check named is healthy; what is wrong is printed.
 """
 
 from __future__ import annotations
@@ -35,9 +37,15 @@ def check_web() -> bool:
         return False
 
 
-def check_worker() -> bool:
+def on_app_path() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tyreso_it.settings")
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if root not in sys.path:
+        sys.path.insert(0, root)
+
+
+def check_worker() -> bool:
+    on_app_path()
     from tyreso_it.celery import app
 
     replies = app.control.ping(destination=[f"celery@{socket.gethostname()}"], timeout=5)
@@ -52,10 +60,30 @@ def check_beat() -> bool:
     return time.time() - max(os.path.getmtime(f) for f in files) < BEAT_STALE_AFTER
 
 
-CHECKS = {"web": check_web, "worker": check_worker, "beat": check_beat}
+def check_outbox() -> bool:
+    on_app_path()
+    import django
+
+    django.setup()
+    from tyreso_it.core.selectors import outbox_health
+
+    problems = outbox_health().problems()
+    for problem in problems:
+        print(f"outbox: {problem}")
+    return not problems
+
+
+CHECKS = {"web": check_web, "worker": check_worker, "beat": check_beat, "outbox": check_outbox}
+
+
+def main(names: list[str]) -> int:
+    if not names or not set(names) <= set(CHECKS):
+        sys.exit(f"usage: {sys.argv[0]} {'|'.join(CHECKS)} ...")
+    failed = [name for name in names if not CHECKS[name]()]
+    for name in failed:
+        print(f"{name}: unhealthy")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in CHECKS:
-        sys.exit(f"usage: {sys.argv[0]} {'|'.join(CHECKS)}")
-    sys.exit(0 if CHECKS[sys.argv[1]]() else 1)
+    sys.exit(main(sys.argv[1:]))

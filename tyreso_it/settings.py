@@ -7,6 +7,7 @@ kombu's filesystem transport. Production values come only from the environment
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -257,6 +258,9 @@ SECURE_CSP = {
 
 # Email through Django's mailers; the console backend by default, SMTP in production.
 _email_backend = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+if _email_backend == "django.core.mail.backends.smtp.EmailBackend":
+    # Django's, which also tells the outbox which recipients the server refused.
+    _email_backend = "tyreso_it.core.smtp.EmailBackend"
 MAILERS = {"default": {"BACKEND": _email_backend}}
 if _email_backend.endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
@@ -342,7 +346,22 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # How often the outbox is drained (seconds). Web requests never talk to the broker.
 OUTBOX_DRAIN_INTERVAL = env_int("OUTBOX_DRAIN_INTERVAL", 15)
+# Tries that reach the mail server and fail for the message's own sake (a recipient
+# temporarily refused, say) before it is given up; a permanent refusal gives up at once, and a
+# server that cannot be reached counts against no message.
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
+# Retries wait this long at first, doubling up to the most (seconds), for as long as it takes.
+OUTBOX_RETRY_MIN = 60
+OUTBOX_RETRY_MAX = 3600
+# How long a drain's claim on a message lasts (seconds): longer than one send can take, as
+# each step of it waits at most EMAIL_TIMEOUT; a message whose worker died is sent again after.
+OUTBOX_CLAIM_LEASE = 300
+# Every message's Message-ID is made once, on this domain, and kept for every try.
+OUTBOX_MESSAGE_ID_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
+# The health check (`manage.py outbox_health`, scripts/healthcheck.py outbox) fails when the
+# oldest pending message is older than this (seconds), or a message was given up in the last day.
+OUTBOX_ALERT_AFTER = env_int("OUTBOX_ALERT_AFTER", 30 * 60)
+OUTBOX_ALERT_FAILED_FOR = 24 * 3600
 
 LOGGING = {
     "version": 1,

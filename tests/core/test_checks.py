@@ -29,3 +29,15 @@ def test_the_access_cache_in_a_cache_of_one_process_is_warned_of(settings):
     settings.ACCESS_CACHE = True
     settings.CACHES = REDIS
     assert checks.access_cache_shared(None) == []
+
+
+def test_a_claim_on_an_email_shorter_than_a_slow_send_is_warned_of(settings):
+    settings.MAILERS = {"default": {"BACKEND": "tyreso_it.core.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "smtp", "timeout": 10}}}
+    settings.OUTBOX_CLAIM_LEASE = 60
+    assert ids(checks.outbox_claim_outlasts_a_send(None)) == ["tyreso_it.W003"]
+    settings.OUTBOX_CLAIM_LEASE = 300
+    assert checks.outbox_claim_outlasts_a_send(None) == []
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    settings.OUTBOX_CLAIM_LEASE = 1
+    assert checks.outbox_claim_outlasts_a_send(None) == []

@@ -1,16 +1,25 @@
-"""The notification outbox: queued in the transaction of the change, delivered once, later.
+"""The notification outbox: queued in the transaction of the change, delivered later.
 
 No web request talks to the broker or the mail server: a transition writes its email to
 `OutboxMessage` in its own transaction, and the periodic task `deliver_outbox` (Celery beat)
 sends what is pending. So an unreachable or stalled Redis slows nothing down, and the
-notification goes out, once, when delivery runs again.
+notification goes out when delivery runs again; a rerun sends nothing twice. These tests use
+Django's test mailer; tests/core/test_outbox_faults.py sends to a real SMTP server.
 """
 
 from __future__ import annotations
 
 import socket
 import time
-from smtplib import SMTPServerDisconnected
+from datetime import timedelta
+from smtplib import (
+    SMTPAuthenticationError,
+    SMTPConnectError,
+    SMTPDataError,
+    SMTPRecipientsRefused,
+    SMTPSenderRefused,
+    SMTPServerDisconnected,
+)
 
 import pytest
 from celery import Celery
@@ -18,6 +27,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from kombu import Connection
 from kombu.exceptions import OperationalError
 
@@ -25,8 +35,14 @@ from orders import services
 from orders.models import Order, OrderEvent, ReferenceCounter
 from tests.concurrency import run_together
 from tyreso_it.celery import app as celery_app
-from tyreso_it.core.models import OutboxMessage
-from tyreso_it.core.services import outbox_deliver_pending, outbox_enqueue
+from tyreso_it.core.models import MailServerState, OutboxMessage
+from tyreso_it.core.services import (
+    Fault,
+    fault_of,
+    outbox_deliver_pending,
+    outbox_enqueue,
+    retry_delay,
+)
 from tyreso_it.core.tasks import deliver_outbox
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +135,7 @@ def queue(count: int) -> list[OutboxMessage]:
     ]
 
 
-def test_delivery_sends_each_message_exactly_once_even_when_run_twice():
+def test_delivery_sends_each_message_once_even_when_run_twice():
     queue(3)
 
     assert outbox_deliver_pending() == 3
@@ -154,7 +170,9 @@ def test_the_periodic_task_drains_the_outbox(make_order):
     assert pending() == []
 
 
-def test_a_transport_failure_leaves_the_message_pending_for_the_next_run(monkeypatch):
+def test_a_transport_failure_charges_no_message_and_the_drain_waits_to_try_again(
+    monkeypatch, settings
+):
     queue(2)
     real_send = EmailBackend.send_messages
     failures = iter([SMTPServerDisconnected("Connection unexpectedly closed")])
@@ -168,31 +186,101 @@ def test_a_transport_failure_leaves_the_message_pending_for_the_next_run(monkeyp
 
     assert outbox_deliver_pending() == 0
     first = OutboxMessage.objects.order_by("pk").first()
-    assert first.status == OutboxMessage.Status.PENDING
-    assert first.attempts == 1
-    assert "Connection unexpectedly closed" in first.last_error
+    assert (first.status, first.attempts, first.last_error) == (OutboxMessage.Status.PENDING,
+                                                                0, "")
+    state = MailServerState.objects.get()
+    assert state.failures == 1
+    assert "Connection unexpectedly closed" in state.last_error
     assert mail.outbox == []
 
+    # Beat's next drain comes before the back-off is over: it leaves the server alone.
+    assert outbox_deliver_pending() == 0
+
+    MailServerState.objects.update(retry_at=timezone.now())
     assert outbox_deliver_pending() == 2
     first.refresh_from_db()
-    assert (first.status, first.attempts) == (OutboxMessage.Status.SENT, 2)
+    assert (first.status, first.attempts) == (OutboxMessage.Status.SENT, 1)
     assert len(mail.outbox) == 2
+    assert MailServerState.objects.get().failures == 0
 
 
-def test_a_message_is_given_up_after_the_last_attempt(monkeypatch, settings):
+def test_a_message_failing_for_its_own_sake_is_given_up_after_the_last_attempt(
+    monkeypatch, settings
+):
     settings.OUTBOX_MAX_ATTEMPTS = 2
-    queue(1)
+    queue(2)
+    real_send = EmailBackend.send_messages
 
-    def broken(self, messages):
-        raise SMTPServerDisconnected("down")
+    def broken_first(self, messages):
+        if messages[0].subject == "Meddelande 0":
+            raise RuntimeError("cannot render")
+        return real_send(self, messages)
 
-    monkeypatch.setattr(EmailBackend, "send_messages", broken)
-    outbox_deliver_pending()
-    outbox_deliver_pending()
-
-    message = OutboxMessage.objects.get()
-    assert (message.status, message.attempts) == (OutboxMessage.Status.FAILED, 2)
+    monkeypatch.setattr(EmailBackend, "send_messages", broken_first)
+    assert outbox_deliver_pending() == 1  # the other one goes
+    OutboxMessage.objects.update(next_attempt_at=None)  # its retry is due
     assert outbox_deliver_pending() == 0
+
+    message = OutboxMessage.objects.get(subject="Meddelande 0")
+    assert (message.status, message.attempts) == (OutboxMessage.Status.FAILED, 2)
+    assert message.last_error == "RuntimeError: cannot render"
+    assert message.failed_at is not None
+    OutboxMessage.objects.update(next_attempt_at=None)
+    assert outbox_deliver_pending() == 0
+    assert [m.subject for m in mail.outbox] == ["Meddelande 1"]
+
+
+def test_every_send_of_a_message_carries_its_own_stored_message_id():
+    [first, second] = queue(2)
+
+    outbox_deliver_pending()
+
+    assert first.message_id != second.message_id
+    assert [m.extra_headers["Message-ID"] for m in mail.outbox] == [first.message_id,
+                                                                    second.message_id]
+    assert mail.outbox[0].message()["Message-ID"] == first.message_id
+    assert mail.outbox[0].message()["Auto-Submitted"] == "auto-generated"
+
+
+def test_the_message_id_is_made_on_the_domain_of_the_site(settings):
+    settings.OUTBOX_MESSAGE_ID_DOMAIN = "it.tyreso.se"
+
+    message = outbox_enqueue(recipients=["a@tyreso.se"], subject="Ämne", body="Text")
+
+    assert message.message_id.startswith("<")
+    assert message.message_id.endswith("@it.tyreso.se>")
+
+
+@pytest.mark.parametrize(
+    ("failures", "seconds"),
+    [(1, 60), (2, 120), (3, 240), (6, 1920), (7, 3600), (50, 3600)],
+)
+def test_retries_back_off_by_doubling_up_to_an_hour(failures, seconds):
+    assert retry_delay(failures) == timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize(
+    ("error", "fault"),
+    [
+        (ConnectionRefusedError(111, "Connection refused"), Fault.SERVER),
+        (TimeoutError("timed out"), Fault.SERVER),
+        (socket.gaierror(-2, "Name or service not known"), Fault.SERVER),
+        (SMTPServerDisconnected("Connection unexpectedly closed"), Fault.SERVER),
+        (SMTPConnectError(421, b"Too busy"), Fault.SERVER),
+        (SMTPAuthenticationError(535, b"Bad credentials"), Fault.SERVER),
+        (SMTPDataError(451, b"Local error, try again"), Fault.SERVER),
+        (SMTPSenderRefused(553, b"Sender not allowed", "it@tyreso.se"), Fault.SERVER),
+        (SMTPSenderRefused(552, b"Message too big", "it@tyreso.se"), Fault.PERMANENT),
+        (SMTPDataError(554, b"Rejected as spam"), Fault.PERMANENT),
+        (SMTPRecipientsRefused({"a@x.se": (550, b"No such user")}), Fault.PERMANENT),
+        (SMTPRecipientsRefused({"a@x.se": (550, b"No such user"),
+                                "b@x.se": (452, b"Mailbox full")}), Fault.TEMPORARY),
+        (ValueError("Invalid address"), Fault.PERMANENT),
+        (RuntimeError("unexpected"), Fault.TEMPORARY),
+    ],
+)
+def test_a_failed_send_is_charged_to_the_server_or_to_the_message(error, fault):
+    assert fault_of(error) is fault
 
 
 # --- with Redis away -------------------------------------------------------------------------

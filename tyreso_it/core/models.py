@@ -1,16 +1,27 @@
 """Cross-cutting records: the notification outbox."""
 
+from email.utils import make_msgid
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def new_message_id() -> str:
+    """A Message-ID header for a new outbox row, on the product's own domain."""
+    return make_msgid(domain=settings.OUTBOX_MESSAGE_ID_DOMAIN)
 
 
 class OutboxMessage(models.Model):
     """An email to send, written in the same transaction as the change it tells about.
 
-    Web requests never talk to the broker: a periodic Celery task drains this table. A row is
-    claimed under a row lock and marked sent in the same transaction as the send, so a rerun or
-    a second worker never sends it twice, and a message queued while the broker is away waits
-    here until it is back.
+    Web requests never talk to the broker or the mail server: a periodic Celery task drains
+    this table (`outbox_deliver_pending`). Delivery is at least once: a drain claims a row
+    (`claim_token`, `claimed_until`) in a transaction of its own, sends, then marks it sent
+    only while the claim is still its own, so a rerun or a second worker never sends a sent
+    or claimed row, and a row whose worker died mid-send is claimed again once the lease
+    ends. Every copy carries the row's own `message_id`, so the rare second copy (a worker
+    lost between the server's acceptance and the mark) is recognisable as the same email.
     """
 
     class Status(models.TextChoices):
@@ -22,6 +33,9 @@ class OutboxMessage(models.Model):
     dedupe_key = models.CharField(
         _("deduplication key"), max_length=200, unique=True, null=True, blank=True
     )
+    message_id = models.CharField(
+        _("Message-ID"), max_length=255, unique=True, default=new_message_id, editable=False
+    )
     recipients = models.JSONField(_("recipients"), default=list)
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("body"))
@@ -30,21 +44,58 @@ class OutboxMessage(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
+    # Tries that reached the mail server with this message; a server that cannot be reached
+    # charges none (see MailServerState).
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    claim_token = models.UUIDField(_("claim"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    # {address: the server's reply} for recipients refused while the others received it.
+    refused = models.JSONField(_("refused recipients"), default=dict, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("given up"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outbox message")
         verbose_name_plural = _("outbox messages")
         ordering = ["created_at"]
+        permissions = [("requeue_outboxmessage", _("Can queue failed emails to be sent again"))]
         indexes = [
             models.Index(
                 fields=["created_at"],
                 name="outbox_pending_idx",
                 condition=models.Q(status="pending"),
-            )
+            ),
+            models.Index(
+                fields=["failed_at"],
+                name="outbox_failed_idx",
+                condition=models.Q(status="failed"),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.subject
+
+
+class MailServerState(models.Model):
+    """Whether the mail server could be reached at the last try: one row for the outbox.
+
+    A server that cannot be reached is no message's fault: it charges no attempt to any
+    message, and drains wait until `retry_at`, which backs off from a minute to an hour while
+    the outage lasts, so the worker neither spins nor gives up on anyone's email.
+    """
+
+    ONE = 1
+
+    failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
+    retry_at = models.DateTimeField(_("next try"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("mail server state")
+        verbose_name_plural = _("mail server state")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
