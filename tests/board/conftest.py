@@ -84,6 +84,13 @@ def clock() -> Iterator[Clock]:
         yield clock
 
 
+@pytest.fixture(autouse=True)
+def _logins_outlast_the_clock(settings) -> None:
+    """The clock here jumps weeks between requests; a login would end at the first jump
+    (after an idle hour, or a working day). Sessions are not what these tests are about."""
+    settings.SESSION_IDLE_SECONDS = settings.SESSION_MAX_SECONDS = 10 * 365 * 24 * 3600
+
+
 @pytest.fixture
 def chair(change_manager):
     return change_manager
