@@ -52,7 +52,7 @@ def world(module_transaction):
     project = Project.objects.filter(milestones__isnull=False).first()
     return {
         "superuser": superuser,
-        "orders": {"pk": order.pk, "option_pk": SolutionOption.objects.filter(
+        "orders": {"pk": order.pk, "fmt": "csv", "option_pk": SolutionOption.objects.filter(
             order=order).first().pk, "action": "submit"},
         "board": {"pk": meeting.pk, "item_pk": getattr(meeting.items.first(), "pk", 1),
                   "token": CalendarFeed.objects.create(person=superuser).token},

@@ -501,8 +501,9 @@ def test_the_map_and_a_service_page_read_from_redis_are_those_drawn_afresh(
                                    "LOCATION": redis, "KEY_PREFIX": "test-systemmap"}}
     cache.clear()
     client.force_login(outsider)
-    # The CSRF token is masked afresh on every response.
-    token = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+"')
+    # The CSRF token is masked afresh on every response, and the style element's CSP nonce
+    # is new on every response too.
+    token = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": "|nonce=")[^"]+"')
     for url in (MAP, systems["Elevregister"].get_absolute_url()):
         drawn = token.sub("", html(client.get(url)))
         kept = token.sub("", html(client.get(url)))
