@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from orders.models import Order
-from orders.permissions import orders_visible_to, sees_all
+from orders.permissions import sees_all
 from organisation import access
 from organisation.models import User
 
@@ -185,7 +185,7 @@ def linkable_orders(user: User, items: list[AgendaItem]) -> set[int]:
     if not ids or sees_all(user):
         return ids
     return set(
-        orders_visible_to(user, Order.objects.filter(pk__in=ids)).values_list("pk", flat=True)
+        Order.objects.filter(pk__in=ids).visible_to(user).values_list("pk", flat=True)
     )
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from organisation import access
 from organisation.models import Department, User
-from organisation.selectors import departments_of, standing_of
+from organisation.selectors import standing_of
 from raci import selectors as raci_selectors
 from servicecatalog.models import Service
 
@@ -81,10 +81,8 @@ def _labels(field, queryset) -> list[tuple[int, str]]:
 
 
 def _own_departments(user: User):
-    ids = set(departments_of(user, "organisation.member")) | set(
-        departments_of(user, "organisation.coordinate")
-    )
-    return Department.objects.filter(pk__in=ids, is_active=True)
+    """The active departments the person belongs to today (their IT lead belongs too)."""
+    return Department.objects.filter(pk__in=standing_of(user).member, is_active=True)
 
 
 def _get_order(request: HttpRequest, pk: int, **options) -> Order:
@@ -139,8 +137,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["awaiting_me"] = selectors.order_rows(
             selectors.order_list(user)
             .filter(status__in=[Order.Status.AWAITING_SUPPLEMENT, Order.Status.DELIVERED])
-            .filter(Q(orderer=user) | Q(department__in=departments_of(
-                user, "organisation.coordinate"))), 10
+            .filter(Q(orderer=user) | Q(department__in=standing_of(user).coordinate)), 10
         )
     return render(request, "orders/home.html", context)
 

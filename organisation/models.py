@@ -7,7 +7,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 
@@ -67,9 +66,11 @@ class Role(models.Model):
 class Department(models.Model):
     """A förvaltning (or a staff unit of one) that orders IT function.
 
-    Who belongs is said by guardian permissions on this object: `member` lets a person see
-    the department's orders and write drafts; `coordinate` (the department IT lead) sees every
-    order of the department, drafts included, and submits on its behalf.
+    Who belongs is read from the department's register of authorised orderers as it stands
+    today, never kept anywhere else (`organisation.selectors.standing_of`): a person on it (or
+    the deputy of one) belongs, sees the department's submitted orders and writes drafts; the
+    `it_lead` belongs too, and coordinates: sees every order of the department, drafts
+    included, and submits on its behalf.
     """
 
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -98,29 +99,9 @@ class Department(models.Model):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         ordering = ["name"]
-        permissions = [
-            ("member", _("Belongs to the department")),
-            ("coordinate", _("Coordinates the department's IT orders")),
-        ]
 
     def __str__(self) -> str:
         return self.name
-
-
-class DepartmentUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Department, on_delete=models.CASCADE)
-
-    class Meta(UserObjectPermissionBase.Meta):
-        verbose_name = _("department permission (user)")
-        verbose_name_plural = _("department permissions (users)")
-
-
-class DepartmentGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Department, on_delete=models.CASCADE)
-
-    class Meta(GroupObjectPermissionBase.Meta):
-        verbose_name = _("department permission (group)")
-        verbose_name_plural = _("department permissions (groups)")
 
 
 class OrdererRegistrationQuerySet(models.QuerySet):
@@ -134,6 +115,9 @@ class OrdererRegistrationQuerySet(models.QuerySet):
 class OrdererRegistration(models.Model):
     """An entry in a department's register of authorised orderers (§3 of the report).
 
+    The register is the one source of who belongs to a department: a person (and the deputy)
+    belongs from `valid_from` to `valid_until`, both days included, read on each request and
+    kept nowhere else, so an end date takes effect on that day and a deleted entry at once.
     Only a person on the register on the day of submission (or its deputy, or the department
     IT lead) may submit an order for the department.
     """

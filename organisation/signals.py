@@ -1,38 +1,27 @@
 """What decides a person's access, connected to the access cache's generation
-(`organisation.access.bump`): permissions and groups, department membership and coordination
-(guardian rows), provider staff, and the board's meetings (chair and members)."""
+(`organisation.access.bump`): permissions, groups and roles, the register of authorised
+orderers and the departments (their IT leads), provider staff, and the board's meetings
+(chair and members)."""
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from . import access
-from .models import (
-    Department,
-    DepartmentGroupObjectPermission,
-    DepartmentUserObjectPermission,
-    Provider,
-    User,
-)
+from .models import Department, OrdererRegistration, Provider, Role, User
 
 # Any write or delete of these rows changes someone's access (a department's too: its name
 # and whether it is active are offered from the cache as choices).
-for model in (
-    Group,
-    Permission,
-    Department,
-    DepartmentUserObjectPermission,
-    DepartmentGroupObjectPermission,
-):
+for model in (Group, Permission, Role, Department, OrdererRegistration):
     post_save.connect(access.bump, sender=model, dispatch_uid=f"access_save_{model.__name__}")
 for model in (
     User,
     Group,
     Permission,
+    Role,
     Department,
+    OrdererRegistration,
     Provider,
-    DepartmentUserObjectPermission,
-    DepartmentGroupObjectPermission,
     "board.Meeting",
     "board.MeetingMember",
 ):

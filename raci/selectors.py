@@ -11,9 +11,11 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, Exists, F, Q, QuerySet, Subquery
 
+from orders import permissions as order_perms
 from orders.models import Order
 from organisation import access
 from organisation.models import Department, OrdererRegistration, Provider, Role, User
+from organisation.roles import CONTEXTUAL_ROLES
 
 from . import flow
 from .models import Activity, Cell, ConsultationTask, Letter, MatrixVersion, Process
@@ -284,14 +286,13 @@ def role_people(order: Order, roles: Iterable[Role]) -> dict[int, list[User]]:
         )
         if own is None:
             grouped.append(role)
+        elif role.code == Role.Code.ORDERER:
+            # Told with a link to the order: only while they may still open it.
+            found[role.pk] = [p for p in own if order_perms.speaks_for_orderer(p, order)]
         else:
             found[role.pk] = own
     found.update(_group_people(grouped))
     return found
-
-
-#: The roles whose people are the order's own (see `role_people`).
-_ORDER_ROLES = {Role.Code.ORDERER, Role.Code.DEPARTMENT_IT_LEAD, Role.Code.PROVIDER}
 
 
 def _order_people(order: Order, role: Role, provider_staff) -> list[User] | None:
@@ -389,7 +390,7 @@ def _step_cells(version_id: int, code: str) -> tuple[list[Cell], dict[int, list[
         Cell.objects.filter(version_id=version_id, activity__code=code)
         .select_related("role", "activity", "version")
     )
-    grouped = [cell.role for cell in cells if cell.role.code not in _ORDER_ROLES]
+    grouped = [cell.role for cell in cells if cell.role.code not in CONTEXTUAL_ROLES]
     return cells, _group_people(grouped, fields=_NAME_FIELDS)
 
 
