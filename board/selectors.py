@@ -30,7 +30,8 @@ def board_access(user: User) -> bool:
     """May `user` use the board's pages at all: sees every order, or is called to a meeting.
 
     Cached on the user object: the layout's link and the page itself ask the same question;
-    whether they are called to a meeting is kept in the access cache too.
+    whether they are called to a meeting is kept in the access cache too (renewed whenever a
+    meeting's chair or members change: organisation.triggers).
     """
     if not user.is_authenticated:
         return False

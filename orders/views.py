@@ -57,17 +57,17 @@ class _Named(NamedTuple):
         return self.name
 
 
-def _handler_choices() -> list[tuple[int, str]]:
-    """The handlers as (id, name) pairs, from the access cache: the same list the order
-    list's filter offers, renewed with every change of access."""
-    return access.shared(
-        "order-handlers", lambda: [(person.pk, str(person)) for person in _handlers()])
+def _handler_choices(user: User) -> list[tuple[int, str]]:
+    """The handlers as (id, name) pairs, from the access cache (under `user`'s request): the
+    same list the order list's filter offers, renewed with every change of access."""
+    return [(pk, name) for pk, name in access.shared(
+        user, "order-handlers", lambda: [[person.pk, str(person)] for person in _handlers()])]
 
 
-def _handler_names() -> list[_Named]:
+def _handler_names(user: User) -> list[_Named]:
     """The handlers to offer for "change handler"; the choice is checked against
     `_handlers()` when sent."""
-    return [_Named(pk, name) for pk, name in _handler_choices()]
+    return [_Named(pk, name) for pk, name in _handler_choices(user)]
 
 
 def _choices(field, kept: list[tuple[int, str]]) -> None:
@@ -154,9 +154,9 @@ def order_list(request: HttpRequest) -> HttpResponse:
     # The filter's people and departments follow from rights (and names, which renew the
     # access cache too): kept there instead of read on every list page.
     department_field = form.fields["department"]
-    _choices(form.fields["handler"], _handler_choices())
-    _choices(department_field, access.fact(
-        user, "order-list-departments", lambda: _labels(department_field, departments)))
+    _choices(form.fields["handler"], _handler_choices(user))
+    _choices(department_field, [(pk, label) for pk, label in access.fact(
+        user, "order-list-departments", lambda: _labels(department_field, departments))])
     # A bad value in one filter drops that filter only, not the others.
     form.is_valid()
     filters = getattr(form, "cleaned_data", {})
@@ -321,11 +321,11 @@ def _action_form(action: str, data=None, user=None):
     return form
 
 
-def _offered(form):
+def _offered(form, user: User):
     """An unbound action form as the page offers it: a handler's select lists the handlers
     from the access cache (a chosen one is checked against the database when sent)."""
     if isinstance(form, forms.TakeOnForm):
-        _choices(form.fields["handler"], _handler_choices())
+        _choices(form.fields["handler"], _handler_choices(user))
     return form
 
 
@@ -334,8 +334,8 @@ def _detail(request: HttpRequest, order: Order, *, bound: dict | None = None, st
     user = request.user
     bound = bound or {}
     actions = [
-        {"transition": t, "form": bound.get(t.action) or _offered(_action_form(t.action,
-                                                                            user=user))}
+        {"transition": t,
+         "form": bound.get(t.action) or _offered(_action_form(t.action, user=user), user)}
         for t in services.available_actions(user, order)
     ]
     # A refused action that is not (or no longer) offered has no form on the page to carry
@@ -363,7 +363,7 @@ def _detail(request: HttpRequest, order: Order, *, bound: dict | None = None, st
         "attachment_form": attachment_form or forms.AttachmentForm(),
         "option_form": (option_form or forms.OptionForm())
         if perms.can_prepare(user, order) else None,
-        "handlers": _handler_names() if perms.is_ordering_function(user) and order.status in {
+        "handlers": _handler_names(user) if perms.is_ordering_function(user) and order.status in {
             Order.Status.IN_PREPARATION, Order.Status.AWAITING_SUPPLEMENT,
             Order.Status.READY_FOR_DECISION} else None,
         "delegation_threshold": settings.DELEGATION_THRESHOLD_SEK,

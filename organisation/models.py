@@ -24,6 +24,46 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def get_session_auth_hash(self) -> str:
+        """What a session of this person is checked against (Django's own hash of the
+        password hash).
+
+        The user of a request rebuilt from the access cache has no password hash (the cache
+        holds none, `organisation.backends`): it carries this hash instead, as it was when
+        the entry was built, and the entry is renewed whenever the password changes. Once the
+        password is set or loaded on the object, the hash is computed from it again.
+        """
+        if "password" not in self.__dict__:
+            known = self.__dict__.get("_session_auth_hash")
+            if known is not None:
+                return known
+        return super().get_session_auth_hash()
+
+
+class AccessVersion(models.Model):
+    """One row whose token names the state of everything that decides access.
+
+    Database triggers on the tables that decide who may see and do what (`organisation.
+    triggers`: people, groups, permissions, roles, departments, the register, providers'
+    staff, meetings' chairs and members) write a new random token in the writer's own
+    transaction, whoever writes: a service, the admin, `QuerySet.update`, a bulk load or SQL
+    by hand. The access cache (`organisation.access`) uses an entry only while the token it
+    was built under is the one in force, so no change of access can be missed.
+
+    A token rather than a counter: a rolled-back transaction or a restored backup brings an
+    older value back, and a counter would then climb to values that entries built for other
+    rights already carry; a random token names one state only.
+    """
+
+    token = models.CharField(_("token"), max_length=40)
+
+    class Meta:
+        verbose_name = _("access version")
+        verbose_name_plural = _("access versions")
+
+    def __str__(self) -> str:
+        return self.token
+
 
 class Role(models.Model):
     """A role of the IT organisation (a column of the HUKI matrix).

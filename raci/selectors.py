@@ -383,24 +383,49 @@ def _in_force_mark() -> tuple[int, str] | None:
 _NAME_FIELDS = ("pk", "username", "first_name", "last_name")
 
 
-def _step_cells(version_id: int, code: str) -> tuple[list[Cell], dict[int, list[User]]]:
+def _step_cells(version_id: int, code: str) -> dict[str, Any]:
     """The step's cells in version `version_id`, with their roles, activity and version,
-    and the people of the group roles among them (by role id)."""
+    and the people of the group roles among them (by role id), as JSON types for the access
+    cache (`_step_from_json` gives them back as instances)."""
     cells = list(
         Cell.objects.filter(version_id=version_id, activity__code=code)
         .select_related("role", "activity", "version")
     )
     grouped = [cell.role for cell in cells if cell.role.code not in CONTEXTUAL_ROLES]
-    return cells, _group_people(grouped, fields=_NAME_FIELDS)
+    people = _group_people(grouped, fields=_NAME_FIELDS)
+    return {
+        "cells": [
+            {"cell": access.as_row(cell), "role": access.as_row(cell.role),
+             "activity": access.as_row(cell.activity), "version": access.as_row(cell.version)}
+            for cell in cells
+        ],
+        "people": {str(role_id): [access.as_row(p, _NAME_FIELDS) for p in found]
+                   for role_id, found in people.items()},
+    }
 
 
-def _provider_staff(provider_id: int) -> list[User]:
+def _step_from_json(data: dict[str, Any]) -> tuple[list[Cell], dict[int, list[User]]]:
+    cells = []
+    for row in data["cells"]:
+        cell = access.from_row(Cell, row["cell"])
+        Cell.role.field.set_cached_value(cell, access.from_row(Role, row["role"]))
+        Cell.activity.field.set_cached_value(cell, access.from_row(Activity, row["activity"]))
+        Cell.version.field.set_cached_value(cell, access.from_row(MatrixVersion, row["version"]))
+        cells.append(cell)
+    people = {int(role_id): [access.from_row(User, p) for p in found]
+              for role_id, found in data["people"].items()}
+    return cells, people
+
+
+def _provider_staff(user: User, provider_id: int) -> list[User]:
     """The provider's active staff, kept in the access cache (a change of staff renews it)."""
-    return access.shared(
-        f"raci-provider-staff:{provider_id}",
-        lambda: list(User.objects.filter(is_active=True, providers__pk=provider_id)
-                     .only(*_NAME_FIELDS)),
+    rows = access.shared(
+        user, f"raci-provider-staff:{provider_id}",
+        lambda: [access.as_row(person, _NAME_FIELDS) for person in
+                 User.objects.filter(is_active=True, providers__pk=provider_id)
+                 .only(*_NAME_FIELDS)],
     )
+    return [access.from_row(User, row) for row in rows]
 
 
 def order_raci(order: Order, user: User) -> OrderRaci:
@@ -424,12 +449,12 @@ def order_raci(order: Order, user: User) -> OrderRaci:
     people: dict[int, list[User]] = {}
     if mark is not None:
         version_id, digest = mark
-        cells, group_people = access.shared(
-            f"raci-step:{code}:{digest}", lambda: _step_cells(version_id, code)
-        )
-        people = dict(group_people)
+        cells, people = _step_from_json(access.shared(
+            user, f"raci-step:{code}:{digest}", lambda: _step_cells(version_id, code)
+        ))
         for cell in cells:
-            own = _order_people(order, cell.role, _provider_staff)
+            own = _order_people(order, cell.role,
+                                lambda provider_id: _provider_staff(user, provider_id))
             if own is not None:
                 people[cell.role.pk] = own
     by_letter = []
@@ -453,10 +478,10 @@ def order_raci(order: Order, user: User) -> OrderRaci:
         # The user's roles, kept with their access (a change of group membership renews
         # it; a change to the roles themselves changes the mark).
         mark = mark or _in_force_mark()
-        user._role_codes = access.fact(
+        user._role_codes = set(access.fact(
             user, f"raci-role-codes:{mark[1] if mark else ''}",
-            lambda: set(Role.objects.filter(group__user=user).values_list("code", flat=True)),
-        )
+            lambda: sorted(Role.objects.filter(group__user=user).values_list("code", flat=True)),
+        ))
     answerable = {task.pk for task in consultations if can_answer(user, task)}
     return OrderRaci(
         step=cells[0].activity if cells else None,

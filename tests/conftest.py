@@ -2,9 +2,9 @@
 
 People in roles (each a fresh `User` with exactly the rights of that role):
 
-    orderer          authorised orderer of `department` (member, on the register from today)
+    orderer          authorised orderer of `department` (on its register from today)
     colleague        a second authorised orderer of the same `department`
-    it_lead          the IT lead of `department` (coordinate + member)
+    it_lead          the IT lead of `department` (coordinates it, and so belongs to it)
     coordinator      ordering function (IT coordinator); prepares and plans
     change_manager   change manager (ordering function + decisions)
     it_chief         IT chief (sees all, acts on nothing)
@@ -128,15 +128,6 @@ def _access_cache_on():
     the cache: one process runs the suite, so a local-memory cache is shared enough."""
     with override_settings(ACCESS_CACHE=True):
         yield
-
-
-@pytest.fixture(autouse=True)
-def _new_access_generation(_access_cache_on) -> None:
-    """Each test starts a new generation: the people a test makes may have the ids of
-    people an earlier test made and rolled back."""
-    from organisation import access
-
-    access._replace_generation()
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ from organisation.models import Role
 from tests import factories
 from tests.board.conftest import at
 from tests.board.test_views import CHAIR_MEETING, assert_count, fresh, html, measure, url
+from tests.queries import ACCESS_TOKEN
 
 pytestmark = pytest.mark.django_db
 
@@ -287,7 +288,7 @@ def test_a_member_who_is_not_the_chair_cannot_remove_a_delegated_item(
 #   2. COUNT of the delegated decisions (paginator)
 #   3. the page of them with order and department
 #   4. the agenda's last position (where "Move down" stops)
-CHAIR_DELEGATIONS_HTMX = 4
+CHAIR_DELEGATIONS_HTMX = ACCESS_TOKEN + 4
 
 
 def more_delegations(meeting: Meeting, delegated_order, count: int) -> None:
