@@ -144,8 +144,14 @@ def module_transaction(django_db_setup, django_db_blocker):
     can be made once by a module-scoped fixture that requests this one; each test still runs
     in its own savepoint (`django_db`), so what a test writes is undone after it. Not for
     transactional tests.
+
+    The transaction is marked as a test's own, as each test's is: code that treats a
+    transaction the application opened with care (the access cache keeps nothing read inside
+    one, organisation.access) treats it as a request's autocommit.
     """
-    with django_db_blocker.unblock(), transaction.atomic():
+    atomic = transaction.atomic()
+    atomic._from_testcase = True
+    with django_db_blocker.unblock(), atomic:
         yield
         transaction.set_rollback(True)
 
