@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from orders.models import Order
-from orders.permissions import orders_visible_to, sees_all
+from orders.permissions import sees_all
 from organisation import access
 from organisation.models import User
 
@@ -30,7 +30,8 @@ def board_access(user: User) -> bool:
     """May `user` use the board's pages at all: sees every order, or is called to a meeting.
 
     Cached on the user object: the layout's link and the page itself ask the same question;
-    whether they are called to a meeting is kept in the access cache too.
+    whether they are called to a meeting is kept in the access cache too (renewed whenever a
+    meeting's chair or members change: organisation.triggers).
     """
     if not user.is_authenticated:
         return False
@@ -203,7 +204,7 @@ def linkable_orders(user: User, items: list[AgendaItem]) -> set[int]:
     if not ids or sees_all(user):
         return ids
     return set(
-        orders_visible_to(user, Order.objects.filter(pk__in=ids)).values_list("pk", flat=True)
+        Order.objects.filter(pk__in=ids).visible_to(user).values_list("pk", flat=True)
     )
 
 

@@ -11,8 +11,9 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
+
+from .querysets import OrderQuerySet
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -86,7 +87,8 @@ class Order(models.Model):
 
     The state changes only through the services in `orders.services`, each of which checks
     the actor's right and the current state under a row lock; `version` rises on every write
-    so a stale form is refused instead of overwriting newer data.
+    so a stale form is refused instead of overwriting newer data. Who may see it is said once,
+    by `Order.objects.visible_to(user)` (`orders.querysets`).
     """
 
     class Status(models.TextChoices):
@@ -203,6 +205,8 @@ class Order(models.Model):
 
     history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
+    objects = OrderQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("order")
         verbose_name_plural = _("orders")
@@ -239,8 +243,8 @@ class Order(models.Model):
             # Counting a department's orders as its people see them (orders.selectors.
             # order_count): every column that half of the permission filter reads.
             models.Index(fields=["department", "status", "orderer"], name="order_visible_idx"),
-            # The orders a person wrote outside their departments (the same count's other
-            # half): found and checked from the index alone.
+            # The orders a person wrote (the start page's own orders): found and checked
+            # from the index alone.
             models.Index(fields=["orderer", "department", "status"], include=["id"],
                          name="order_own_idx"),
             # The dashboard's lead times: the orders decided, or delivered, in a period.
@@ -315,25 +319,6 @@ class Order(models.Model):
         return self.status not in {
             self.Status.CLOSED, self.Status.REJECTED, self.Status.WITHDRAWN
         }
-
-
-class OrderUserObjectPermission(UserObjectPermissionBase):
-    """Direct guardian permissions on one order: the exceptions (handler, provider staff)."""
-
-    content_object = models.ForeignKey(Order, on_delete=models.CASCADE)
-
-    class Meta(UserObjectPermissionBase.Meta):
-        verbose_name = _("order permission (user)")
-        verbose_name_plural = _("order permissions (users)")
-        indexes = [models.Index(fields=["user", "permission"], name="order_uop_user_perm_idx")]
-
-
-class OrderGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Order, on_delete=models.CASCADE)
-
-    class Meta(GroupObjectPermissionBase.Meta):
-        verbose_name = _("order permission (group)")
-        verbose_name_plural = _("order permissions (groups)")
 
 
 class ReferenceCounter(models.Model):

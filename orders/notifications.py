@@ -35,7 +35,11 @@ def _ordering_function_emails() -> list[str]:
 
 
 def _orderer_side(order: Order) -> list[str]:
-    emails = [order.orderer.email]
+    """The orderer, while still of the department (an email links to the order, which someone
+    who has left the register may no longer open), and the department's IT lead."""
+    from .permissions import speaks_for_orderer
+
+    emails = [order.orderer.email] if speaks_for_orderer(order.orderer, order) else []
     if order.department.it_lead_id:
         emails.append(order.department.it_lead.email)
     return emails

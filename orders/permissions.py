@@ -1,31 +1,26 @@
-"""Who may see and do what with an order: the one place these rules live.
+"""Who may do what with an order: the one place these rules live.
 
-Listing is one indexed query: department scope is a foreign-key filter on the ids of the
-departments where the person holds a guardian permission, a provider's staff see the orders
-planned to their provider by the order's `provider`, and the exceptions (an assigned handler,
-a consulted role) come from guardian's direct order permission table by a subquery on (user,
-permission). Guardian's generic table is never used for orders. Where a person stands
-(departments, providers) is read once per request (`organisation.selectors.standing_of`).
+Who may see an order is `Order.objects.visible_to(user)` (`orders.querysets`); everything here
+is defined in terms of it or of where the person stands now (`organisation.selectors.
+standing_of`: the register today, the departments' IT leads, providers' staff, role groups).
+Acting on an order needs current standing: someone who has left the register, the role or the
+provider's staff may no longer act, whatever they did before.
 """
 
-import operator
-from functools import reduce
-
-from django.contrib.auth.models import Permission
-from django.db.models import Q, QuerySet, Subquery
-
 from organisation.models import User
-from organisation.selectors import departments_of, may_submit_for, standing_of
+from organisation.selectors import may_submit_for, standing_of
 
-from .models import Order, OrderUserObjectPermission
+from .models import Order
+from .querysets import VIEW_ALL, sees_all
 
-VIEW_ALL = "orders.view_all_orders"
+__all__ = [
+    "DECIDE", "PREPARE", "VIEW_ALL", "can_comment", "can_edit_request", "can_prepare",
+    "can_submit", "can_view", "is_change_manager", "is_coordinator", "is_handler", "is_member",
+    "is_ordering_function", "is_provider_staff", "sees_all", "speaks_for_orderer",
+]
+
 PREPARE = "orders.prepare_order"
 DECIDE = "orders.decide_order"
-
-
-def sees_all(user: User) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.has_perm(VIEW_ALL))
 
 
 def is_ordering_function(user: User) -> bool:
@@ -37,70 +32,33 @@ def is_change_manager(user: User) -> bool:
 
 
 def is_member(user: User, department_id: int) -> bool:
-    return department_id in departments_of(user, "organisation.member")
+    """On the department's register today (or its deputy), or its IT lead."""
+    return department_id in standing_of(user).member
 
 
 def is_coordinator(user: User, department_id: int) -> bool:
-    return department_id in departments_of(user, "organisation.coordinate")
-
-
-def _direct_order_ids(user: User, codename: str = "view_order"):
-    # The permission's id as a one-row subquery rather than a join: both columns of the
-    # (user, permission) index are then known, and the lookup reads this person's rows of
-    # that one permission from the index alone (a provider's staff hold tens of thousands).
-    permission = Permission.objects.filter(
-        content_type__app_label="orders", codename=codename
-    ).order_by().values("pk")[:1]
-    return OrderUserObjectPermission.objects.filter(
-        user=user, permission_id=Subquery(permission)
-    ).values("content_object_id")
-
-
-def orders_visible_to(user: User, queryset: QuerySet[Order] | None = None) -> QuerySet[Order]:
-    """Every order `user` may see (`visible_to` of SPEC "Permissions")."""
-    queryset = Order.objects.all() if queryset is None else queryset
-    if not user.is_authenticated:
-        return queryset.none()
-    if sees_all(user):
-        return queryset
-    departments, others = visibility_branches(user)
-    return queryset.filter(reduce(operator.or_, others, departments))
-
-
-def visibility_branches(user: User) -> tuple[Q, list[Q]]:
-    """The two halves of what a person who does not see everything may see: the orders of
-    their departments, and the other ways they may see an order (their provider's, their
-    direct permissions', their own), each a condition an index of its own answers. Together
-    they are `orders_visible_to`; apart, each half can be counted on its indexes
-    (`orders.selectors.order_count`)."""
-    standing = standing_of(user)
-    # A department the person coordinates is seen whole; asking the member's rule of it too
-    # would only make the filter an OR the index cannot answer.
-    member = [pk for pk in standing.member if pk not in standing.coordinate]
-    departments = (
-        Q(department_id__in=standing.coordinate)
-        # Colleagues see each other's orders once submitted; a draft is its writer's own.
-        | (Q(department_id__in=member) & (~Q(status=Order.Status.DRAFT) | Q(orderer=user)))
-    )
-    others = [
-        Q(pk__in=_direct_order_ids(user)),
-        # Whoever wrote an order keeps seeing it, also after leaving the register.
-        Q(orderer=user),
-    ]
-    if standing.providers:
-        # A provider's staff see the orders planned to their provider, while they are staff.
-        others.append(Q(provider_id__in=standing.providers))
-    return departments, others
+    """The department's IT lead, now."""
+    return department_id in standing_of(user).coordinate
 
 
 def can_view(user: User, order: Order) -> bool:
-    return orders_visible_to(user, Order.objects.filter(pk=order.pk)).exists()
+    return Order.objects.filter(pk=order.pk).visible_to(user).exists()
 
 
 def speaks_for_orderer(user: User, order: Order) -> bool:
-    """The orderer of the order, or the IT lead of its department."""
-    return user.is_authenticated and (
-        order.orderer_id == user.pk or is_coordinator(user, order.department_id)
+    """The orderer of the order while still belonging to its department, or the department's
+    IT lead: who may edit, withdraw, supplement and accept (or report a deviation)."""
+    if not user.is_authenticated:
+        return False
+    if is_coordinator(user, order.department_id):
+        return True
+    return order.orderer_id == user.pk and is_member(user, order.department_id)
+
+
+def is_handler(user: User, order: Order) -> bool:
+    """The order's handler, while still of the ordering function."""
+    return (
+        user.is_authenticated and order.handler_id == user.pk and is_ordering_function(user)
     )
 
 
@@ -116,6 +74,7 @@ def can_prepare(user: User, order: Order) -> bool:
 
 
 def is_provider_staff(user: User, order: Order) -> bool:
+    """Staff, now, of the provider the order is planned to."""
     if not user.is_authenticated or order.provider_id is None:
         return False
     return order.provider_id in standing_of(user).providers

@@ -19,15 +19,10 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from organisation.models import User
-from organisation.selectors import standing_of
 
 from . import tallies
 from .models import Comment, Order, PriorityFactor
-from .permissions import (
-    orders_visible_to,
-    sees_all,
-    visibility_branches,
-)
+from .querysets import Visibility
 
 LIST_SORTS = {
     "created": "-created_at",
@@ -111,7 +106,7 @@ def order_rows(queryset: QuerySet[Order], limit: int | None = None) -> list[Orde
 
 def order_list(user: User, filters: dict[str, Any] | None = None) -> QuerySet[Order]:
     """Orders `user` may see, filtered, searched and sorted, with what each row shows."""
-    queryset = _filtered(_list_rows(orders_visible_to(user)), filters or {})
+    queryset = _filtered(_list_rows(Order.objects.visible_to(user)), filters or {})
     sort = LIST_SORTS.get((filters or {}).get("sort") or "created", "-created_at")
     return queryset.order_by(sort, "-pk")
 
@@ -119,21 +114,23 @@ def order_list(user: User, filters: dict[str, Any] | None = None) -> QuerySet[Or
 def order_count(user: User, filters: dict[str, Any] | None = None) -> int:
     """How many orders `order_list(user, filters)` holds, in one query.
 
-    For someone who sees their departments' orders, the permission filter is an OR that no
-    index answers, so counting a large department's orders read every entry of the list
-    index. Counted as its two halves instead — the departments' orders, and the others not
-    among them — each half reads an index of its own (`order_visible_idx` for the first).
-    On PostgreSQL, with no filter but the states, the departments' half is summed from the
-    tallies the database keeps (`orders.tallies`) instead.
+    For someone who sees their departments' orders and sees orders in other ways too (a
+    provider's staff, a HUKI role), the permission filter is an OR that no index answers, so
+    counting a large department's orders read every entry of the list index. Counted as the
+    two halves of `Visibility` instead — the departments' orders, and the others not among
+    them — each half reads an index of its own (`order_visible_idx` for the first). On
+    PostgreSQL, with no filter but the states, the count is summed from the tallies the
+    database keeps (`orders.tallies`) where the branches allow.
     """
     filters = filters or {}
     counted = tallies.visible_count(user, filters)
     if counted is not None:
         return counted
-    standing = standing_of(user)
-    if sees_all(user) or not (standing.member or standing.coordinate):
-        return _filtered(orders_visible_to(user), filters).count()
-    departments, others = visibility_branches(user)
+    visibility = Visibility.of(user)
+    departments = None if visibility.everything else visibility.departments_q()
+    others = [] if visibility.everything else visibility.others()
+    if departments is None or not others:
+        return _filtered(Order.objects.visible_to(user), filters).count()
     base = _filtered(Order.objects.all(), filters).order_by()
     # The second half as a union (which drops the orders seen in more than one way) of
     # one index lookup per way, each without the departments' orders.
@@ -241,7 +238,7 @@ def order_detail(user: User, pk: int, *, recent_comments: int | None = None) -> 
         )
         comments = comments.filter(~Q(kind=Comment.Kind.COMMENT) | Q(pk__in=latest))
     order = (
-        orders_visible_to(user)
+        Order.objects.visible_to(user)
         # Not the priority model: an eighth table in the join made PostgreSQL spend 1–2 ms
         # choosing the order of the joins, more than the query takes; it comes with its
         # factors below.
@@ -478,7 +475,7 @@ def queue_counts(user: User) -> dict[str, int]:
     # Only the queue's states are counted: the filter lets the state index find them instead
     # of the whole table being read for a few hundred rows.
     queue = [S.SUBMITTED, S.IN_PREPARATION, S.AWAITING_SUPPLEMENT, S.READY_FOR_DECISION]
-    return orders_visible_to(user).filter(status__in=queue).aggregate(
+    return Order.objects.visible_to(user).filter(status__in=queue).aggregate(
         submitted=Count("pk", filter=Q(status=S.SUBMITTED)),
         in_preparation=Count("pk", filter=Q(status=S.IN_PREPARATION)),
         awaiting_supplement=Count("pk", filter=Q(status=S.AWAITING_SUPPLEMENT)),
@@ -492,7 +489,7 @@ def queue_counts(user: User) -> dict[str, int]:
 
 def queue_for_ordering_function(user: User) -> dict[str, QuerySet[Order]]:
     """The ordering function's queue, one list per column of its start page."""
-    base = _list_rows(orders_visible_to(user))
+    base = _list_rows(Order.objects.visible_to(user))
     ageing_before = timezone.now() - timedelta(days=settings.ORDER_AGEING_DAYS)
     S = Order.Status
     return {

@@ -21,7 +21,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from guardian.shortcuts import assign_perm
 
 from organisation.models import Department, Provider, User
 from tyreso_it.core import uploads
@@ -79,10 +78,6 @@ class Transition:
     needs_reason: bool = False
 
 
-def _handler(user: User, order: Order) -> bool:
-    return order.handler_id == user.pk
-
-
 WITHDRAWABLE = frozenset(
     {S.DRAFT, S.SUBMITTED, S.IN_PREPARATION, S.AWAITING_SUPPLEMENT, S.READY_FOR_DECISION}
 )
@@ -95,13 +90,13 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("take_on", gettext_lazy("Take on"), frozenset({S.SUBMITTED}),
                    S.IN_PREPARATION, lambda u, o: perms.is_ordering_function(u)),
         Transition("request_supplement", gettext_lazy("Request supplement"),
-                   frozenset({S.IN_PREPARATION}), S.AWAITING_SUPPLEMENT, _handler,
+                   frozenset({S.IN_PREPARATION}), S.AWAITING_SUPPLEMENT, perms.is_handler,
                    needs_reason=True),
         Transition("supplement", gettext_lazy("Send supplement"),
                    frozenset({S.AWAITING_SUPPLEMENT}), S.IN_PREPARATION,
                    perms.speaks_for_orderer, needs_reason=True),
         Transition("mark_ready", gettext_lazy("Mark ready for decision"),
-                   frozenset({S.IN_PREPARATION}), S.READY_FOR_DECISION, _handler),
+                   frozenset({S.IN_PREPARATION}), S.READY_FOR_DECISION, perms.is_handler),
         Transition("decide_delegated", gettext_lazy("Approve by delegation"),
                    frozenset({S.IN_PREPARATION}), S.APPROVED,
                    lambda u, o: perms.is_change_manager(u), needs_reason=True),
@@ -253,6 +248,12 @@ def order_submit(*, order_id: int, actor: User) -> Order:
     return _transition("submit", order_id=order_id, actor=actor, apply=apply)
 
 
+def _may_handle(person: User) -> bool:
+    """Of the ordering function, and so sees every order (the handler's sight of the order is
+    that, and nothing of its own)."""
+    return person.is_active and perms.is_ordering_function(person) and perms.sees_all(person)
+
+
 def order_take_on(*, order_id: int, actor: User, handler: User | None = None) -> Order:
     """The ordering function takes a submitted order into preparation, with a handler."""
     handler = handler or actor
@@ -260,12 +261,13 @@ def order_take_on(*, order_id: int, actor: User, handler: User | None = None) ->
     def apply(order: Order) -> None:
         # Checked after the state and the actor's right, so that someone without the right
         # is told so, not that their choice of handler is wrong.
-        if not perms.is_ordering_function(handler):
+        if not _may_handle(handler):
             raise OrderError(
                 _("The handler must belong to the ordering function."), field="handler"
             )
+        # The handler sees the order through the ordering function's "see every order", for
+        # as long as they hold the role: no permission row of their own to outlive it.
         order.handler = handler
-        _grant_order_view(order, [handler])
 
     return _transition("take_on", order_id=order_id, actor=actor, apply=apply)
 
@@ -274,14 +276,13 @@ def order_assign_handler(*, order_id: int, actor: User, handler: User, reason: s
     """Hand an order in preparation to another handler; the state does not change."""
     if not perms.is_ordering_function(actor):
         raise NotAllowed(_("Only the ordering function can assign a handler."))
-    if not perms.is_ordering_function(handler):
+    if not _may_handle(handler):
         raise OrderError(_("The handler must belong to the ordering function."), field="handler")
     with transaction.atomic():
         order = _lock(order_id)
         if order.status not in {S.IN_PREPARATION, S.AWAITING_SUPPLEMENT, S.READY_FOR_DECISION}:
             raise InvalidTransition(_("A handler can only be assigned during preparation."))
         order.handler = handler
-        _grant_order_view(order, [handler])
         _save(order, actor, reason or _("New handler"), ["handler"])
     return order
 
@@ -457,11 +458,6 @@ TRANSITION_SERVICES: dict[str, Callable[..., Order]] = {
     "report_deviation": order_report_deviation,
     "withdraw": order_withdraw,
 }
-
-
-def _grant_order_view(order: Order, users: Iterable[User]) -> None:
-    for user in users:
-        assign_perm("orders.view_order", user, order)
 
 
 # --- writing the order itself -----------------------------------------------------------

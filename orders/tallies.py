@@ -97,19 +97,19 @@ def visible_count(user, filters: dict) -> int | None:
     """How many orders the order list shows `user` with `filters`, from the tallies where
     they can tell: no filter but the states (and the sort), on PostgreSQL. None otherwise.
 
-    A provider's staff's orders are summed from the tallies by provider. The orders of the
-    person's departments are summed from the tallies: all of those they
-    coordinate, the submitted ones (not drafts) of those they belong to, and their own drafts
-    there, counted from the orders by the writer's index. The orders they see in other ways
-    (their provider's, a direct permission, their own elsewhere) are counted as
-    `orders.selectors.order_count` counts them, in the same query.
+    The branches of `Order.objects.visible_to` (`orders.querysets.Visibility`) are summed
+    from the tallies where a tally holds them: every order (who sees all), the departments
+    coordinated, the departments belonged to past their writers' own states (plus the
+    person's own drafts there, counted from the orders by the writer's index), and a
+    provider's orders for its staff. The orders seen in the other ways, and not among those,
+    are counted as `orders.selectors.order_count` counts them, in the same query.
     """
     if not available() or any(value for name, value in filters.items()
-                               if name not in {"status", "sort"}):
+                              if name not in {"status", "sort"}):
         return None
     statuses = sorted(filters.get("status") or []) or None
     # The query depends only on who asks and the states: the person's request reuses it from
-    # the access cache (organisation.access), which a change of their rights renews.
+    # the access cache (organisation.access), renewed with every change of access.
     query = access.fact(user, f"order-count:{','.join(statuses or ['all'])}",
                         lambda: _count_query(user, statuses))
     if query is None:
@@ -120,59 +120,52 @@ def visible_count(user, filters: dict) -> int | None:
         return int(cursor.fetchone()[0])
 
 
-def _count_query(user, statuses: list[str] | None) -> tuple[str, list] | None:
-    from organisation.selectors import standing_of
-
+def _count_query(user, statuses: list[str] | None) -> list | None:
+    """[SQL, parameters] of the count (JSON types, as the access cache keeps them), or None
+    when no branch is summed from the tallies."""
     from .models import Order
-    from .permissions import sees_all, visibility_branches
+    from .querysets import WRITERS_OWN, Visibility
 
-    draft = Order.Status.DRAFT
+    visibility = Visibility.of(user)
     parts: list[tuple[str, list]] = []
-    standing = standing_of(user)
-    if sees_all(user):
-        parts.append(count(None, statuses))
-    elif standing.providers and not (standing.member or standing.coordinate):
-        # A provider's staff: their provider's orders from the tallies, and the few they see
-        # otherwise (a direct permission, their own) that are not among them.
-        parts.append(count(None, statuses, providers=standing.providers))
-        base = Order.objects.order_by().exclude(provider_id__in=standing.providers)
-        if statuses is not None:
-            base = base.filter(status__in=statuses)
-        _, others = visibility_branches(user)
-        provider_way = Q(provider_id__in=standing.providers)
-        ways = [base.filter(way).values("pk") for way in others if way != provider_way]
-        sql, params = ways[0].union(*ways[1:]).order_by().query.sql_with_params()
-        parts.append((f"SELECT COUNT(*) FROM ({sql}) AS other_ways",  # noqa: S608
-                      list(params)))
-    else:
-        if not (standing.member or standing.coordinate):
-            return None
-        member = [pk for pk in standing.member if pk not in standing.coordinate]
-        if standing.coordinate:
-            parts.append(count(standing.coordinate, statuses))
-        if member:
-            parts.append(count(member, statuses, exclude_statuses=[draft]))
-            if statuses is None or draft in statuses:
-                own = Order.objects.filter(department_id__in=member, status=draft,
-                                           orderer=user).order_by().values("pk")
-                sql, params = own.query.sql_with_params()
-                parts.append((f"SELECT COUNT(*) FROM ({sql}) AS own_drafts",  # noqa: S608
+    base = Order.objects.order_by()
+    if statuses is not None:
+        base = base.filter(status__in=statuses)
+
+    def rows_of(way: Q, without: Q | None):
+        queryset = base.filter(way)
+        return (queryset.exclude(without) if without is not None else queryset).values("pk")
+
+    if visibility.everything:
+        return _joined([count(None, statuses)])
+    departments = visibility.departments_q()
+    if departments is not None:
+        if visibility.coordinated:
+            parts.append(count(visibility.coordinated, statuses))
+        if visibility.member:
+            parts.append(count(visibility.member, statuses, exclude_statuses=WRITERS_OWN))
+            if statuses is None or set(WRITERS_OWN) & set(statuses):
+                sql, params = base.filter(visibility.member_own_q).values("pk").query \
+                    .sql_with_params()
+                parts.append((f"SELECT COUNT(*) FROM ({sql}) AS own",  # noqa: S608
                               list(params)))
-        departments, others = visibility_branches(user)
-        base = Order.objects.order_by()
-        if statuses is not None:
-            base = base.filter(status__in=statuses)
-        own = Q(orderer=user)
-        seen = [*standing.member, *standing.coordinate]
-        ways = [
-            # Orders written by the person are all in their departments' half but for those
-            # of other departments: asked so, the writer's index answers alone.
-            (base.filter(way).exclude(department_id__in=seen) if way == own
-             else base.filter(way).exclude(departments)).values("pk")
-            for way in others
-        ]
+        seen, rest = departments, visibility.others()
+    elif visibility.providers:
+        # A provider's staff: their provider's orders from the tallies.
+        parts.append(count(None, statuses, providers=visibility.providers))
+        seen = visibility.provider_q
+        rest = [way for way in (visibility.huki_q,) if way is not None]
+    else:
+        return None
+    if rest:
+        # A union drops the orders seen in more than one way; each way without those counted.
+        ways = [rows_of(way, seen) for way in rest]
         sql, params = ways[0].union(*ways[1:]).order_by().query.sql_with_params()
         parts.append((f"SELECT COUNT(*) FROM ({sql}) AS other_ways",  # noqa: S608
                       list(params)))
+    return _joined(parts)
+
+
+def _joined(parts: list[tuple[str, list]]) -> list:
     query = " + ".join(f"({sql})" for sql, _params in parts)
-    return f"SELECT {query}", [p for _sql, params in parts for p in params]
+    return [f"SELECT {query}", [p for _sql, params in parts for p in params]]

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from organisation import access
 from organisation.models import Department, User
-from organisation.selectors import departments_of, standing_of
+from organisation.selectors import standing_of
 from raci import selectors as raci_selectors
 from servicecatalog.models import Service
 from tyreso_it.core.exports import export_response
@@ -58,17 +58,17 @@ class _Named(NamedTuple):
         return self.name
 
 
-def _handler_choices() -> list[tuple[int, str]]:
-    """The handlers as (id, name) pairs, from the access cache: the same list the order
-    list's filter offers, renewed with every change of access."""
-    return access.shared(
-        "order-handlers", lambda: [(person.pk, str(person)) for person in _handlers()])
+def _handler_choices(user: User) -> list[tuple[int, str]]:
+    """The handlers as (id, name) pairs, from the access cache (under `user`'s request): the
+    same list the order list's filter offers, renewed with every change of access."""
+    return [(pk, name) for pk, name in access.shared(
+        user, "order-handlers", lambda: [[person.pk, str(person)] for person in _handlers()])]
 
 
-def _handler_names() -> list[_Named]:
+def _handler_names(user: User) -> list[_Named]:
     """The handlers to offer for "change handler"; the choice is checked against
     `_handlers()` when sent."""
-    return [_Named(pk, name) for pk, name in _handler_choices()]
+    return [_Named(pk, name) for pk, name in _handler_choices(user)]
 
 
 def _choices(field, kept: list[tuple[int, str]]) -> None:
@@ -82,10 +82,8 @@ def _labels(field, queryset) -> list[tuple[int, str]]:
 
 
 def _own_departments(user: User):
-    ids = set(departments_of(user, "organisation.member")) | set(
-        departments_of(user, "organisation.coordinate")
-    )
-    return Department.objects.filter(pk__in=ids, is_active=True)
+    """The active departments the person belongs to today (their IT lead belongs too)."""
+    return Department.objects.filter(pk__in=standing_of(user).member, is_active=True)
 
 
 def _get_order(request: HttpRequest, pk: int, **options) -> Order:
@@ -140,8 +138,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["awaiting_me"] = selectors.order_rows(
             selectors.order_list(user)
             .filter(status__in=[Order.Status.AWAITING_SUPPLEMENT, Order.Status.DELIVERED])
-            .filter(Q(orderer=user) | Q(department__in=departments_of(
-                user, "organisation.coordinate"))), 10
+            .filter(Q(orderer=user) | Q(department__in=standing_of(user).coordinate)), 10
         )
     return render(request, "orders/home.html", context)
 
@@ -158,9 +155,9 @@ def _list_filters(request: HttpRequest) -> tuple[forms.OrderFilterForm, dict]:
     # The filter's people and departments follow from rights (and names, which renew the
     # access cache too): kept there instead of read on every list page.
     department_field = form.fields["department"]
-    _choices(form.fields["handler"], _handler_choices())
-    _choices(department_field, access.fact(
-        user, "order-list-departments", lambda: _labels(department_field, departments)))
+    _choices(form.fields["handler"], _handler_choices(user))
+    _choices(department_field, [(pk, label) for pk, label in access.fact(
+        user, "order-list-departments", lambda: _labels(department_field, departments))])
     # A bad value in one filter drops that filter only, not the others.
     form.is_valid()
     return form, getattr(form, "cleaned_data", {})
@@ -342,11 +339,11 @@ def _action_form(action: str, data=None, user=None):
     return form
 
 
-def _offered(form):
+def _offered(form, user: User):
     """An unbound action form as the page offers it: a handler's select lists the handlers
     from the access cache (a chosen one is checked against the database when sent)."""
     if isinstance(form, forms.TakeOnForm):
-        _choices(form.fields["handler"], _handler_choices())
+        _choices(form.fields["handler"], _handler_choices(user))
     return form
 
 
@@ -355,8 +352,8 @@ def _detail(request: HttpRequest, order: Order, *, bound: dict | None = None, st
     user = request.user
     bound = bound or {}
     actions = [
-        {"transition": t, "form": bound.get(t.action) or _offered(_action_form(t.action,
-                                                                            user=user))}
+        {"transition": t,
+         "form": bound.get(t.action) or _offered(_action_form(t.action, user=user), user)}
         for t in services.available_actions(user, order)
     ]
     # A refused action that is not (or no longer) offered has no form on the page to carry
@@ -384,7 +381,7 @@ def _detail(request: HttpRequest, order: Order, *, bound: dict | None = None, st
         "attachment_form": attachment_form or forms.AttachmentForm(),
         "option_form": (option_form or forms.OptionForm())
         if perms.can_prepare(user, order) else None,
-        "handlers": _handler_names() if perms.is_ordering_function(user) and order.status in {
+        "handlers": _handler_names(user) if perms.is_ordering_function(user) and order.status in {
             Order.Status.IN_PREPARATION, Order.Status.AWAITING_SUPPLEMENT,
             Order.Status.READY_FOR_DECISION} else None,
         "delegation_threshold": settings.DELEGATION_THRESHOLD_SEK,

@@ -1,6 +1,10 @@
 """The authentication backend: Django's own, with a person's permissions read in one query
 and the request's user and permissions kept in the access cache (`organisation.access`)."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
@@ -8,6 +12,9 @@ from django.db.models import CharField, F, Value
 from django.db.models.functions import Concat
 
 from . import access
+
+#: Never kept in the access cache (see `user_row`).
+NOT_CACHED = frozenset({"password"})
 
 
 class PermissionBackend(ModelBackend):
@@ -23,15 +30,14 @@ class PermissionBackend(ModelBackend):
         entry = access.load(user_id)
         if entry is None:
             return super().get_user(user_id)
-        model = get_user_model()
         row = entry.facts.get("user")
         if row is None:
             user = super().get_user(user_id)
             if user is None:
                 return None
-            entry.remember("user", [getattr(user, name) for name in _columns(model)])
+            entry.remember("user", user_row(user))
         else:
-            user = model.from_db("default", _columns(model), row)
+            user = user_from_row(row)
             if not self.user_can_authenticate(user):
                 return None
         user._access = entry
@@ -49,13 +55,25 @@ class PermissionBackend(ModelBackend):
                 grouped = Permission.objects.filter(group__user=user_obj)
                 names = _names(own).union(_names(grouped)).order_by()
             user_obj._perm_cache = set(
-                access.fact(user_obj, "permissions", lambda: frozenset(names))
+                access.fact(user_obj, "permissions", lambda: sorted(names))
             )
         return user_obj._perm_cache
 
 
-def _columns(model) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
+def user_row(user) -> dict[str, Any]:
+    """The user as the access cache keeps it: every column but the password hash, as JSON
+    types, and the session's auth hash (what Django checks a session against) in its place."""
+    fields = [f.attname for f in user._meta.concrete_fields if f.attname not in NOT_CACHED]
+    return {"fields": access.as_row(user, fields),
+            "session_auth_hash": user.get_session_auth_hash()}
+
+
+def user_from_row(row: dict[str, Any]):
+    """The user `user_row` kept, as the database would give it but without the password hash
+    (deferred: read from the database if anything asks for it)."""
+    user = access.from_row(get_user_model(), row["fields"])
+    user._session_auth_hash = row["session_auth_hash"]
+    return user
 
 
 def _names(permissions):

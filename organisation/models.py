@@ -7,7 +7,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 
@@ -24,6 +23,46 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def get_session_auth_hash(self) -> str:
+        """What a session of this person is checked against (Django's own hash of the
+        password hash).
+
+        The user of a request rebuilt from the access cache has no password hash (the cache
+        holds none, `organisation.backends`): it carries this hash instead, as it was when
+        the entry was built, and the entry is renewed whenever the password changes. Once the
+        password is set or loaded on the object, the hash is computed from it again.
+        """
+        if "password" not in self.__dict__:
+            known = self.__dict__.get("_session_auth_hash")
+            if known is not None:
+                return known
+        return super().get_session_auth_hash()
+
+
+class AccessVersion(models.Model):
+    """One row whose token names the state of everything that decides access.
+
+    Database triggers on the tables that decide who may see and do what (`organisation.
+    triggers`: people, groups, permissions, roles, departments, the register, providers'
+    staff, meetings' chairs and members) write a new random token in the writer's own
+    transaction, whoever writes: a service, the admin, `QuerySet.update`, a bulk load or SQL
+    by hand. The access cache (`organisation.access`) uses an entry only while the token it
+    was built under is the one in force, so no change of access can be missed.
+
+    A token rather than a counter: a rolled-back transaction or a restored backup brings an
+    older value back, and a counter would then climb to values that entries built for other
+    rights already carry; a random token names one state only.
+    """
+
+    token = models.CharField(_("token"), max_length=40)
+
+    class Meta:
+        verbose_name = _("access version")
+        verbose_name_plural = _("access versions")
+
+    def __str__(self) -> str:
+        return self.token
 
 
 class Role(models.Model):
@@ -67,9 +106,11 @@ class Role(models.Model):
 class Department(models.Model):
     """A förvaltning (or a staff unit of one) that orders IT function.
 
-    Who belongs is said by guardian permissions on this object: `member` lets a person see
-    the department's orders and write drafts; `coordinate` (the department IT lead) sees every
-    order of the department, drafts included, and submits on its behalf.
+    Who belongs is read from the department's register of authorised orderers as it stands
+    today, never kept anywhere else (`organisation.selectors.standing_of`): a person on it (or
+    the deputy of one) belongs, sees the department's submitted orders and writes drafts; the
+    `it_lead` belongs too, and coordinates: sees every order of the department, drafts
+    included, and submits on its behalf.
     """
 
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -98,29 +139,9 @@ class Department(models.Model):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         ordering = ["name"]
-        permissions = [
-            ("member", _("Belongs to the department")),
-            ("coordinate", _("Coordinates the department's IT orders")),
-        ]
 
     def __str__(self) -> str:
         return self.name
-
-
-class DepartmentUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Department, on_delete=models.CASCADE)
-
-    class Meta(UserObjectPermissionBase.Meta):
-        verbose_name = _("department permission (user)")
-        verbose_name_plural = _("department permissions (users)")
-
-
-class DepartmentGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Department, on_delete=models.CASCADE)
-
-    class Meta(GroupObjectPermissionBase.Meta):
-        verbose_name = _("department permission (group)")
-        verbose_name_plural = _("department permissions (groups)")
 
 
 class OrdererRegistrationQuerySet(models.QuerySet):
@@ -134,6 +155,9 @@ class OrdererRegistrationQuerySet(models.QuerySet):
 class OrdererRegistration(models.Model):
     """An entry in a department's register of authorised orderers (§3 of the report).
 
+    The register is the one source of who belongs to a department: a person (and the deputy)
+    belongs from `valid_from` to `valid_until`, both days included, read on each request and
+    kept nowhere else, so an end date takes effect on that day and a deleted entry at once.
     Only a person on the register on the day of submission (or its deputy, or the department
     IT lead) may submit an order for the department.
     """

@@ -1,7 +1,9 @@
 """Which model permissions each role's group carries.
 
-Roles that see or act on every order get it from a model permission on their group; rights
-tied to one department or one order are guardian object permissions instead.
+Roles that see or act on every order get it from a model permission on their group. Rights
+tied to one department come from the register of authorised orderers and the departments' IT
+leads, a provider's from its staff, and the sight of one order from the HUKI roles it was
+shown to (`organisation.selectors.standing_of`): none is a permission row per person.
 """
 
 from django.conf import settings
@@ -17,6 +19,18 @@ ORDERING_FUNCTION = (
     Role.Code.IT_ARCHITECT,
     Role.Code.DELIVERY_MANAGER,
 )
+
+#: The roles whose people on an order are the order's own (its orderer, its department's IT
+#: lead, its provider's staff), never everyone who holds the role in the municipality.
+CONTEXTUAL_ROLES = frozenset({Role.Code.ORDERER, Role.Code.DEPARTMENT_IT_LEAD, Role.Code.PROVIDER})
+
+#: SPEC "Permissions": "The service desk holds no right on orders", not even through the HUKI
+#: matrix: it is told what happens, never shown the order.
+NO_ORDER_RIGHTS = frozenset({Role.Code.SERVICE_DESK})
+
+#: The roles a HUKI step can show an order to (raci.OrderRoleSight): every group role but the
+#: contextual ones and those without rights on orders.
+SIGHT_EXCLUDED = CONTEXTUAL_ROLES | NO_ORDER_RIGHTS
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     **{

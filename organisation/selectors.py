@@ -1,104 +1,118 @@
 """Reads about a person's place in the organisation, used by every permission check."""
 
-from dataclasses import astuple, dataclass
+from __future__ import annotations
 
-from django.db.models import CharField, F, Value
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import CharField, F, Q, Value
 from django.utils import timezone
 
 from . import access
-from .models import (
-    Department,
-    DepartmentGroupObjectPermission,
-    DepartmentUserObjectPermission,
-    OrdererRegistration,
-    Provider,
-    User,
-)
-
-DEPARTMENT_PERMS = ("member", "coordinate")
+from .models import Department, OrdererRegistration, Provider, Role, User
+from .roles import SIGHT_EXCLUDED
 
 
 @dataclass(frozen=True)
 class Standing:
-    """Where a person stands in the organisation: what every permission check starts from."""
+    """Where a person stands in the organisation today: what every permission check starts
+    from. Read from the register, the departments, the providers and the role groups as they
+    are now; nothing here is granted once and kept."""
 
     member: tuple[int, ...]  # departments the person belongs to (sorted ids)
     coordinate: tuple[int, ...]  # departments whose IT orders the person coordinates
     providers: frozenset[int]  # providers the person works for
+    roles: tuple[int, ...] = ()  # roles held that a HUKI step can show an order to (raci)
+
+    def as_json(self) -> dict[str, list[int]]:
+        """The standing as JSON types, as the access cache keeps it."""
+        return {
+            "member": list(self.member),
+            "coordinate": list(self.coordinate),
+            "providers": sorted(self.providers),
+            "roles": list(self.roles),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Standing:
+        return cls(
+            member=tuple(data["member"]),
+            coordinate=tuple(data["coordinate"]),
+            providers=frozenset(data["providers"]),
+            roles=tuple(data["roles"]),
+        )
 
 
-NO_STANDING = Standing(member=(), coordinate=(), providers=frozenset())
+NO_STANDING = Standing(member=(), coordinate=(), providers=frozenset(), roles=())
 
 
 def standing_of(user: User) -> Standing:
-    """The person's departments and providers in one query, cached on the user for the request
-    (and in the access cache for the request's user).
+    """The person's departments, providers and sight-giving roles in one query, cached on the
+    user for the request (and in the access cache for the request's user, for the day).
 
-    Membership and coordination are guardian permissions on the department (given to the
-    person, or to a group the person is in); staff of a provider are its `members`.
+    - member: the departments whose register holds the person, or names them deputy, today
+      (`OrdererRegistration.objects.valid_on`), and the departments they lead;
+    - coordinate: the departments whose `it_lead` is the person;
+    - providers: the providers whose staff (`Provider.members`) the person is;
+    - roles: the roles the person holds (their groups) that a HUKI step can show an order to.
+
+    An inactive department still counts, as its orders stay to be followed; writing a new
+    order is offered only for active ones (`orders.views`). A person whose account is
+    deactivated stands nowhere.
     """
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.is_active:
         return NO_STANDING
     cached = getattr(user, "_standing", None)
     if cached is not None:
         return cached
-    member, coordinate, providers = access.fact(
-        user, "standing", lambda: astuple(_read_standing(user)))
-    standing = Standing(member=member, coordinate=coordinate, providers=providers)
+    standing = Standing.from_json(
+        access.fact(user, "standing", lambda: _read_standing(user).as_json())
+    )
     user._standing = standing
     return standing
 
 
-def _read_standing(user: User) -> Standing:
+def _read_standing(user: User, day: date | None = None) -> Standing:
     text = CharField()
-    own = DepartmentUserObjectPermission.objects.filter(
-        user_id=user.pk,
-        permission__content_type__app_label="organisation",
-        permission__codename__in=DEPARTMENT_PERMS,
-    )
-    grouped = DepartmentGroupObjectPermission.objects.filter(
-        group__user=user.pk,
-        permission__content_type__app_label="organisation",
-        permission__codename__in=DEPARTMENT_PERMS,
-    )
-    staff = Provider.members.through.objects.filter(user_id=user.pk)
-    rows = (
-        own.order_by()
-        .annotate(kind=F("permission__codename"), ref=F("content_object_id"))
-        .values_list("kind", "ref")
-        .union(
-            grouped.order_by()
-            .annotate(kind=F("permission__codename"), ref=F("content_object_id"))
-            .values_list("kind", "ref"),
-            staff.order_by()
-            .annotate(kind=Value("provider", output_field=text), ref=F("provider_id"))
-            .values_list("kind", "ref"),
-            all=True,
+    day = day or timezone.localdate()
+
+    def rows(queryset, kind: str, ref: str):
+        return (
+            queryset.order_by()
+            .annotate(kind=Value(kind, output_field=text), ref=F(ref))
+            .values_list("kind", "ref")
         )
+
+    registered = OrdererRegistration.objects.valid_on(day).filter(
+        Q(person_id=user.pk) | Q(deputy_id=user.pk)
     )
-    found: dict[str, set[int]] = {"member": set(), "coordinate": set(), "provider": set()}
-    for kind, ref in rows:
+    led = Department.objects.filter(it_lead_id=user.pk)
+    staff = Provider.members.through.objects.filter(user_id=user.pk)
+    roles = Role.objects.filter(group__user=user.pk).exclude(code__in=SIGHT_EXCLUDED)
+    found: dict[str, set[int]] = {"member": set(), "coordinate": set(), "provider": set(),
+                                  "role": set()}
+    union = rows(registered, "member", "department_id").union(
+        rows(led, "coordinate", "pk"),
+        rows(staff, "provider", "provider_id"),
+        rows(roles, "role", "pk"),
+        all=True,
+    ).order_by()
+    for kind, ref in union:
         found[kind].add(ref)
     return Standing(
-        member=tuple(sorted(found["member"])),
+        # The IT lead belongs to the department they lead.
+        member=tuple(sorted(found["member"] | found["coordinate"])),
         coordinate=tuple(sorted(found["coordinate"])),
         providers=frozenset(found["provider"]),
+        roles=tuple(sorted(found["role"])),
     )
 
 
-def departments_of(user: User, perm: str = "organisation.member") -> list[int]:
-    """Ids of the departments where `user` holds `perm` (member or coordinate)."""
-    standing = standing_of(user)
-    if perm == "organisation.member":
-        return list(standing.member)
-    if perm == "organisation.coordinate":
-        return list(standing.coordinate)
-    raise ValueError(f"not a department permission: {perm}")
-
-
-def may_submit_for(user: User, department: Department, day=None) -> bool:
-    """True when `user` is on the department's register today, its deputy, or its IT lead."""
-    if not user.is_authenticated:
+def may_submit_for(user: User, department: Department, day: date | None = None) -> bool:
+    """True when `user` is on the department's register on `day` (today by default), its
+    deputy, or its IT lead."""
+    if not user.is_authenticated or not user.is_active:
         return False
     if department.it_lead_id == user.pk:
         return True
@@ -106,9 +120,6 @@ def may_submit_for(user: User, department: Department, day=None) -> bool:
     return (
         OrdererRegistration.objects.valid_on(day)
         .filter(department=department)
-        .filter(person=user)
-        .exists()
-        or OrdererRegistration.objects.valid_on(day)
-        .filter(department=department, deputy=user)
+        .filter(Q(person=user) | Q(deputy=user))
         .exists()
     )

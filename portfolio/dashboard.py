@@ -65,7 +65,6 @@ from django.utils.translation import ngettext
 
 from board.models import AgendaItem, Meeting
 from orders.models import Comment, Order
-from orders.permissions import orders_visible_to
 from organisation.models import Department, User
 from tyreso_it.core.models import OutboxMessage
 
@@ -953,7 +952,7 @@ class Dashboard:
 
 
 def order_scope(user: User, filters: Filters) -> QuerySet[Order]:
-    base = orders_visible_to(user).exclude(status=S.DRAFT)
+    base = Order.objects.visible_to(user).exclude(status=S.DRAFT)
     if filters.department is not None:
         base = base.filter(department=filters.department)
     if filters.kind:

@@ -10,17 +10,14 @@ from django.db.models import Q, QuerySet
 
 from orders.permissions import is_change_manager, sees_all
 from organisation.models import User
-from organisation.selectors import departments_of
+from organisation.selectors import standing_of
 
 from .models import Project
 
 
 def own_departments(user: User) -> list[int]:
-    """Ids of the departments the person belongs to or coordinates."""
-    return sorted(
-        set(departments_of(user, "organisation.member"))
-        | set(departments_of(user, "organisation.coordinate"))
-    )
+    """Ids of the departments the person belongs to or coordinates (the IT lead belongs)."""
+    return list(standing_of(user).member)
 
 
 def projects_visible_to(

@@ -11,7 +11,6 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Window
 from django.utils import timezone
 
 from orders.models import Order
-from orders.permissions import orders_visible_to
 from organisation.models import User
 
 from .models import Health, Milestone, PortfolioEntry, Project, RankChange, StatusReport
@@ -114,7 +113,7 @@ def linked_orders(user: User, project: Project) -> list[Order]:
     not named."""
     orders = Order.objects.filter(Q(pk=project.order_id) | Q(linked_projects=project))
     return list(
-        orders_visible_to(user, orders).select_related("department").distinct()
+        orders.visible_to(user).select_related("department").distinct()
         .order_by("reference", "pk")
     )
 
@@ -148,7 +147,7 @@ def _ranked(user: User, *, row_fields_only: bool = False) -> QuerySet[PortfolioE
     # every order the person may see (21,000 for a large department's IT lead: 12 ms).
     ranked_orders = Order.objects.filter(portfolio_entry__isnull=False)
     visible = Q(project__in=projects_visible_to(user).values("pk")) | Q(
-        order__in=orders_visible_to(user, ranked_orders).values("pk")
+        order__in=ranked_orders.visible_to(user).values("pk")
     )
     return entries.filter(visible)
 

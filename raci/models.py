@@ -250,3 +250,36 @@ class ConsultationTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.activity_id}/{self.role_id} ({self.status})"
+
+
+class OrderRoleSight(models.Model):
+    """A role a HUKI step showed an order to: it was consulted (K) or informed (I) on it.
+
+    Whoever holds the role sees the order (`orders.querysets.Visibility`), for as long as they
+    hold it: sight is read from the role's group at each request, never granted per person,
+    so it ends when the person leaves the role. Contextual roles (the orderer, the department
+    IT lead, the provider) see the order through the order itself and get no row; the service
+    desk holds no right on orders and gets none either (`organisation.roles`).
+    """
+
+    order = models.ForeignKey(
+        "orders.Order", verbose_name=_("order"), on_delete=models.CASCADE,
+        related_name="role_sights",
+    )
+    role = models.ForeignKey(
+        "organisation.Role", verbose_name=_("role"), on_delete=models.CASCADE,
+        related_name="order_sights",
+    )
+    since = models.DateTimeField(_("shown since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("order shown to a role")
+        verbose_name_plural = _("orders shown to roles")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "role"], name="raci_order_role_sight_unique"),
+        ]
+        # A person's orders: looked up by the roles they hold.
+        indexes = [models.Index(fields=["role", "order"], name="raci_sight_role_order_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.role_id}"

@@ -11,9 +11,11 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, Exists, F, Q, QuerySet, Subquery
 
+from orders import permissions as order_perms
 from orders.models import Order
 from organisation import access
 from organisation.models import Department, OrdererRegistration, Provider, Role, User
+from organisation.roles import CONTEXTUAL_ROLES
 
 from . import flow
 from .models import Activity, Cell, ConsultationTask, Letter, MatrixVersion, Process
@@ -284,14 +286,13 @@ def role_people(order: Order, roles: Iterable[Role]) -> dict[int, list[User]]:
         )
         if own is None:
             grouped.append(role)
+        elif role.code == Role.Code.ORDERER:
+            # Told with a link to the order: only while they may still open it.
+            found[role.pk] = [p for p in own if order_perms.speaks_for_orderer(p, order)]
         else:
             found[role.pk] = own
     found.update(_group_people(grouped))
     return found
-
-
-#: The roles whose people are the order's own (see `role_people`).
-_ORDER_ROLES = {Role.Code.ORDERER, Role.Code.DEPARTMENT_IT_LEAD, Role.Code.PROVIDER}
 
 
 def _order_people(order: Order, role: Role, provider_staff) -> list[User] | None:
@@ -382,68 +383,49 @@ def _in_force_mark() -> tuple[int, str] | None:
 _NAME_FIELDS = ("pk", "username", "first_name", "last_name")
 
 
-#: The same, as the columns kept in the cache.
-_NAME_COLUMNS = ["id", "username", "first_name", "last_name"]
-
-
-def _step_cells(version_id: int, code: str) -> tuple[list[Cell], dict[int, list[User]]]:
+def _step_cells(version_id: int, code: str) -> dict[str, Any]:
     """The step's cells in version `version_id`, with their roles, activity and version,
-    and the people of the group roles among them (by role id)."""
+    and the people of the group roles among them (by role id), as JSON types for the access
+    cache (`_step_from_json` gives them back as instances)."""
     cells = list(
         Cell.objects.filter(version_id=version_id, activity__code=code)
         .select_related("role", "activity", "version")
     )
-    grouped = [cell.role for cell in cells if cell.role.code not in _ORDER_ROLES]
-    return cells, _group_people(grouped, fields=_NAME_FIELDS)
+    grouped = [cell.role for cell in cells if cell.role.code not in CONTEXTUAL_ROLES]
+    people = _group_people(grouped, fields=_NAME_FIELDS)
+    return {
+        "cells": [
+            {"cell": access.as_row(cell), "role": access.as_row(cell.role),
+             "activity": access.as_row(cell.activity), "version": access.as_row(cell.version)}
+            for cell in cells
+        ],
+        "people": {str(role_id): [access.as_row(p, _NAME_FIELDS) for p in found]
+                   for role_id, found in people.items()},
+    }
 
 
-# The cache keeps plain values, never objects (tyreso_it.core.cache): the step's cells and
-# people are kept as their columns and made into objects again when read, as a query would.
-
-
-def _columns(obj: Any) -> list:
-    return [getattr(obj, column) for column in _attnames(type(obj))]
-
-
-def _attnames(model) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
-
-
-def _people_columns(people: list[User]) -> list[list]:
-    return [[getattr(person, column) for column in _NAME_COLUMNS] for person in people]
-
-
-def _people_from(rows: list[list]) -> list[User]:
-    return [User.from_db("default", _NAME_COLUMNS, row) for row in rows]
-
-
-def _step_columns(cells: list[Cell], group_people: dict[int, list[User]]) -> tuple:
-    return (
-        [(_columns(cell), _columns(cell.role), _columns(cell.activity), _columns(cell.version))
-         for cell in cells],
-        {role_pk: _people_columns(people) for role_pk, people in group_people.items()},
-    )
-
-
-def _step_from(kept: tuple) -> tuple[list[Cell], dict[int, list[User]]]:
-    rows, group_people = kept
+def _step_from_json(data: dict[str, Any]) -> tuple[list[Cell], dict[int, list[User]]]:
     cells = []
-    for cell_row, role_row, activity_row, version_row in rows:
-        cell = Cell.from_db("default", _attnames(Cell), cell_row)
-        cell.role = Role.from_db("default", _attnames(Role), role_row)
-        cell.activity = Activity.from_db("default", _attnames(Activity), activity_row)
-        cell.version = MatrixVersion.from_db("default", _attnames(MatrixVersion), version_row)
+    for row in data["cells"]:
+        cell = access.from_row(Cell, row["cell"])
+        Cell.role.field.set_cached_value(cell, access.from_row(Role, row["role"]))
+        Cell.activity.field.set_cached_value(cell, access.from_row(Activity, row["activity"]))
+        Cell.version.field.set_cached_value(cell, access.from_row(MatrixVersion, row["version"]))
         cells.append(cell)
-    return cells, {role_pk: _people_from(people) for role_pk, people in group_people.items()}
+    people = {int(role_id): [access.from_row(User, p) for p in found]
+              for role_id, found in data["people"].items()}
+    return cells, people
 
 
-def _provider_staff(provider_id: int) -> list[User]:
+def _provider_staff(user: User, provider_id: int) -> list[User]:
     """The provider's active staff, kept in the access cache (a change of staff renews it)."""
-    return _people_from(access.shared(
-        f"raci-provider-staff:{provider_id}",
-        lambda: _people_columns(User.objects.filter(is_active=True, providers__pk=provider_id)
-                                .only(*_NAME_FIELDS)),
-    ))
+    rows = access.shared(
+        user, f"raci-provider-staff:{provider_id}",
+        lambda: [access.as_row(person, _NAME_FIELDS) for person in
+                 User.objects.filter(is_active=True, providers__pk=provider_id)
+                 .only(*_NAME_FIELDS)],
+    )
+    return [access.from_row(User, row) for row in rows]
 
 
 def order_raci(order: Order, user: User) -> OrderRaci:
@@ -467,13 +449,12 @@ def order_raci(order: Order, user: User) -> OrderRaci:
     people: dict[int, list[User]] = {}
     if mark is not None:
         version_id, digest = mark
-        cells, group_people = _step_from(access.shared(
-            f"raci-step:{code}:{digest}",
-            lambda: _step_columns(*_step_cells(version_id, code)),
+        cells, people = _step_from_json(access.shared(
+            user, f"raci-step:{code}:{digest}", lambda: _step_cells(version_id, code)
         ))
-        people = dict(group_people)
         for cell in cells:
-            own = _order_people(order, cell.role, _provider_staff)
+            own = _order_people(order, cell.role,
+                                lambda provider_id: _provider_staff(user, provider_id))
             if own is not None:
                 people[cell.role.pk] = own
     by_letter = []
@@ -497,10 +478,10 @@ def order_raci(order: Order, user: User) -> OrderRaci:
         # The user's roles, kept with their access (a change of group membership renews
         # it; a change to the roles themselves changes the mark).
         mark = mark or _in_force_mark()
-        user._role_codes = access.fact(
+        user._role_codes = set(access.fact(
             user, f"raci-role-codes:{mark[1] if mark else ''}",
-            lambda: set(Role.objects.filter(group__user=user).values_list("code", flat=True)),
-        )
+            lambda: sorted(Role.objects.filter(group__user=user).values_list("code", flat=True)),
+        ))
     answerable = {task.pk for task in consultations if can_answer(user, task)}
     return OrderRaci(
         step=cells[0].activity if cells else None,

@@ -14,15 +14,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from orders.models import Order, OrderEvent
 from organisation.models import Role, User
+from organisation.roles import NO_ORDER_RIGHTS, SIGHT_EXCLUDED
 from tyreso_it.core.services import outbox_enqueue
 
 from . import flow
-from .models import Activity, Cell, ConsultationTask, Letter, MatrixVersion
+from .models import Activity, Cell, ConsultationTask, Letter, MatrixVersion, OrderRoleSight
 from .permissions import can_answer, can_edit_matrix
 from .rules import matrix_problems, problems_summary, role_sort_key
 
@@ -291,31 +291,19 @@ def _addresses(people: Iterable[User]) -> set[str]:
     return {person.email for person in people if person.email}
 
 
-def _roles_seeing_every_order() -> set[int]:
-    return set(
-        Role.objects.filter(
-            group__permissions__content_type__app_label="orders",
-            group__permissions__codename="view_all_orders",
-        ).values_list("pk", flat=True)
-    )
+def _record_sight(order: Order, roles: Iterable[Role]) -> None:
+    """The roles the matrix asks or tells about an order may open it (the link in the email),
+    while one holds the role: a row per order and role, read at each request
+    (`raci.OrderRoleSight`), never a grant per person that would outlive the role.
 
-
-def _let_see(order: Order, roles: Iterable[Role], people: dict[int, list[User]]) -> None:
-    """Whoever the matrix asks or tells about an order may open it (the link in the email).
-
-    The orderer's side and an assigned provider see it already, and so do roles that see
-    every order; the others get sight of this one order, like a handler does.
+    The orderer's side and the provider see the order through the order itself; the service
+    desk holds no right on orders (SPEC "Permissions") and is told without a link.
     """
-    contextual = {Role.Code.ORDERER, Role.Code.DEPARTMENT_IT_LEAD, Role.Code.PROVIDER}
-    needs = [role for role in roles if role.code not in contextual]
-    if not needs:
-        return
-    sees_all = _roles_seeing_every_order()
-    for role in needs:
-        if role.pk in sees_all:
-            continue
-        for person in people.get(role.pk, []):
-            assign_perm("orders.view_order", person, order)
+    shown = [role for role in roles if role.code not in SIGHT_EXCLUDED]
+    if shown:
+        OrderRoleSight.objects.bulk_create(
+            [OrderRoleSight(order=order, role=role) for role in shown], ignore_conflicts=True
+        )
 
 
 def _order_url(order: Order) -> str:
@@ -356,18 +344,27 @@ def order_step_consult_and_inform(
     consulted = [c for c in cells if c.letter == Letter.K and c.activity.code == reached]
     if not informed and not consulted:
         return []
+    # The service desk is not asked: it cannot open the order to answer (SPEC "Permissions").
+    consulted = [c for c in consulted if c.role.code not in NO_ORDER_RIGHTS]
     people = role_people(order, {c.role for c in informed + consulted})
-    _let_see(order, {c.role for c in informed + consulted}, people)
+    _record_sight(order, {c.role for c in informed + consulted})
     actor_email = getattr(event.actor, "email", "")
     with translation.override(settings.LANGUAGE_CODE):
         if informed:
-            recipients = set()
+            recipients, unlinked = set(), set()
             for cell in informed:
-                recipients |= _addresses(people.get(cell.role.pk, []))
+                addresses = _addresses(people.get(cell.role.pk, []))
+                if cell.role.code in NO_ORDER_RIGHTS:
+                    unlinked |= addresses
+                    continue
+                recipients |= addresses
                 if cell.role.code == Role.Code.PROVIDER and order.provider_id:
                     recipients.add(order.provider.email)
             recipients -= set(already_told) | {actor_email}
+            # Whoever also holds a role that sees the order gets the email with its link.
+            unlinked -= recipients | set(already_told) | {actor_email}
             _inform(order, event, version, informed, recipients)
+            _inform(order, event, version, informed, unlinked, link=False)
         made = []
         for cell in consulted:
             if ConsultationTask.objects.filter(
@@ -384,9 +381,18 @@ def order_step_consult_and_inform(
     return made
 
 
-def _inform(order, event, version, cells, recipients) -> None:
+def _inform(order, event, version, cells, recipients, *, link: bool = True) -> None:
+    """Tell `recipients` what was done. Without `link`, for roles that may not open the order
+    (the service desk): what happened, and no address of a page they cannot open."""
+    if not recipients:
+        return
     activity = cells[0].activity
     roles = ", ".join(c.role.name for c in sorted(cells, key=lambda c: role_sort_key(c.role)))
+    if link:
+        last = _("Open the order: %(url)s") % {"url": _order_url(order)}
+    else:
+        last = _("Your role is told of the order but may not open it in the product; ask the "
+                 "ordering function if you need to know more.")
     outbox_enqueue(
         recipients=recipients,
         subject=_("For your information: %(reference)s %(title)s: %(status)s") % {
@@ -403,9 +409,9 @@ def _inform(order, event, version, cells, recipients) -> None:
               "roles are informed (I) of this activity: %(roles)s.") % {
                 "number": version.number, "roles": roles},
             "",
-            _("Open the order: %(url)s") % {"url": _order_url(order)},
+            last,
         ]),
-        dedupe_key=f"order-event-{event.pk}-huki-informed",
+        dedupe_key=f"order-event-{event.pk}-huki-informed" + ("" if link else "-unlinked"),
     )
 
 

@@ -8,7 +8,7 @@ IT chief and change manager, the service's owner and manager and the owning depa
 
 from orders.permissions import is_ordering_function, sees_all
 from organisation.models import User
-from organisation.selectors import departments_of
+from organisation.selectors import standing_of
 
 from .models import Service
 
@@ -29,9 +29,9 @@ def sees_internal(user: User, service: Service) -> bool:
         return False
     if sees_all(user) or can_edit_service(user, service):
         return True
+    # The department's members (its IT lead belongs too).
     return service.department_id is not None and (
-        service.department_id in departments_of(user, "organisation.member")
-        or service.department_id in departments_of(user, "organisation.coordinate")
+        service.department_id in standing_of(user).member
     )
 
 

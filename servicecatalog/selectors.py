@@ -3,7 +3,7 @@
 The catalogue is readable by every logged-in employee (§6.5.5), so there is no row filter on
 services or integrations; what differs between readers is which *fields* they see
 (`permissions.sees_internal`, `sees_contract_values`), decided in the views and templates.
-Orders shown beside a service go through `orders_visible_to`, the one permission filter of
+Orders shown beside a service go through `Order.objects.visible_to`, the one permission filter of
 orders.
 """
 
@@ -18,7 +18,6 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from orders.models import Order
-from orders.permissions import orders_visible_to
 from organisation.models import Department, User
 
 from .models import Contract, Integration, Service
@@ -101,7 +100,7 @@ def service_open_orders(user: User, service: Service) -> list[Order]:
     queryset = Order.objects.filter(
         service=service, status__in=OPEN_ORDER_STATUSES
     ).select_related("department", "handler")
-    return list(orders_visible_to(user, queryset).order_by("-created_at", "-pk"))
+    return list(queryset.visible_to(user).order_by("-created_at", "-pk"))
 
 
 def integration_list(

@@ -2,9 +2,9 @@
 
 People in roles (each a fresh `User` with exactly the rights of that role):
 
-    orderer          authorised orderer of `department` (member, on the register from today)
+    orderer          authorised orderer of `department` (on its register from today)
     colleague        a second authorised orderer of the same `department`
-    it_lead          the IT lead of `department` (coordinate + member)
+    it_lead          the IT lead of `department` (coordinates it, and so belongs to it)
     coordinator      ordering function (IT coordinator); prepares and plans
     change_manager   change manager (ordering function + decisions)
     it_chief         IT chief (sees all, acts on nothing)
@@ -131,15 +131,6 @@ def _access_cache_on():
 
 
 @pytest.fixture(autouse=True)
-def _new_access_generation(_access_cache_on) -> None:
-    """Each test starts a new generation: the people a test makes may have the ids of
-    people an earlier test made and rolled back."""
-    from organisation import access
-
-    access._replace_generation()
-
-
-@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path) -> None:
     """Attachments written by a test land in its own temporary directory."""
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -153,8 +144,14 @@ def module_transaction(django_db_setup, django_db_blocker):
     can be made once by a module-scoped fixture that requests this one; each test still runs
     in its own savepoint (`django_db`), so what a test writes is undone after it. Not for
     transactional tests.
+
+    The transaction is marked as a test's own, as each test's is: code that treats a
+    transaction the application opened with care (the access cache keeps nothing read inside
+    one, organisation.access) treats it as a request's autocommit.
     """
-    with django_db_blocker.unblock(), transaction.atomic():
+    atomic = transaction.atomic()
+    atomic._from_testcase = True
+    with django_db_blocker.unblock(), atomic:
         yield
         transaction.set_rollback(True)
 

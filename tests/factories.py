@@ -9,12 +9,12 @@ Two kinds of helpers, on purpose:
 - `make_*` functions give people their rights the way the application does
   (`organisation.services`, role groups) and `make_order` moves an order to any state through
   the transition services, so every order they return carries its real history, events,
-  reference number, permissions and outbox messages.
+  reference number and outbox messages.
 
 Users carry a known password (`PASSWORD`) for `client.login`; `client.force_login(user)` is
 faster and works as well. Permission lookups are cached on the user object (Django's
-`_perm_cache`, `departments_of`'s cache): after changing someone's rights in a test, fetch the
-user again with `fresh(user)` before checking what they may do.
+`_perm_cache`, `standing_of`'s `_standing`): after changing someone's rights in a test, fetch
+the user again with `fresh(user)` before checking what they may do.
 """
 
 from __future__ import annotations
@@ -169,8 +169,9 @@ def make_orderer(
     deputy: User | None = None,
     **user_fields: Any,
 ) -> User:
-    """An authorised orderer: member of `department` and on its register from `valid_from`
-    (default today) until `valid_until` (default open-ended), with an optional deputy."""
+    """An authorised orderer: on `department`'s register (and so belonging to it) from
+    `valid_from` (default today) until `valid_until` (default open-ended), with an optional
+    deputy."""
     department = department or DepartmentFactory()
     user = UserFactory(**user_fields)
     orderer_register(
@@ -195,7 +196,7 @@ def make_expired_orderer(department: Department, **user_fields: Any) -> User:
 
 
 def make_it_lead(department: Department, user: User | None = None) -> User:
-    """Make `user` (or a new person) the department's IT lead (coordinate + member)."""
+    """Make `user` (or a new person) the department's IT lead (coordinates and belongs)."""
     user = user or UserFactory()
     department_set_it_lead(department=department, user=user)
     department.refresh_from_db()

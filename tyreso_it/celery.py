@@ -39,11 +39,6 @@ app.conf.beat_schedule = {
         "schedule": 900.0,
         "options": {"expires": 900.0},
     },
-    "organisation-sync-memberships": {
-        "task": "organisation.tasks.sync_memberships",
-        "schedule": 3600.0,
-        "options": {"expires": 3600.0},
-    },
     # Beslutsråd IT: agendas are built and frozen, and reminders sent, by scanners that send
     # only what is due and has not been sent.
     "board-scan-agendas": {

@@ -312,6 +312,9 @@ SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
 # The request's user, permissions, departments and providers are kept in the cache too
 # (organisation.access), which needs a cache every process shares: on with Redis.
 ACCESS_CACHE = env_bool("ACCESS_CACHE", bool(REDIS_URL))
+# The start of the access cache's keys: the same for every process of one installation (web
+# and worker), another for another installation sharing the Redis.
+ACCESS_CACHE_PREFIX = env("ACCESS_CACHE_PREFIX", "access")
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport, so the
 # embedded default runs a worker and beat without any server.

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from orders.models import Order
-from orders.permissions import orders_visible_to, sees_all
+from orders.permissions import sees_all
 from organisation.models import Department
 from tyreso_it.core.exports import export_response
 
@@ -222,7 +222,7 @@ def _detail(request, project, *, milestone_form=None, link_form=None, status=200
 
 def _linkable(user, project):
     return (
-        orders_visible_to(user).exclude(status=Order.Status.DRAFT)
+        Order.objects.visible_to(user).exclude(status=Order.Status.DRAFT)
         .exclude(pk__in=project.linked_orders.values("pk"))
         .exclude(pk=project.order_id or 0)
         .select_related("department").order_by("-created_at")

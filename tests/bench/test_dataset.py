@@ -13,15 +13,8 @@ from django.utils import timezone
 
 from board.models import AgendaItem, Meeting
 from orders.models import Comment, Order, OrderEvent, ReferenceCounter
-from orders.permissions import orders_visible_to
-from organisation.models import (
-    Department,
-    DepartmentUserObjectPermission,
-    OrdererRegistration,
-    Provider,
-    User,
-)
-from organisation.services import department_sync_members
+from organisation.models import Department, OrdererRegistration, Provider, User
+from organisation.selectors import _read_standing
 from tyreso_it.core.bench.dataset import BENCH_USERS, TZ, Size, generate
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -71,14 +64,20 @@ def test_every_orderer_was_on_the_register_on_the_day_or_leads_the_department(or
         ), f"{order} was written by someone not on the register that day"
 
 
-def test_membership_follows_the_register_as_the_services_keep_it(built):
-    before = set(DepartmentUserObjectPermission.objects.values_list(
-        "user_id", "permission__codename", "content_object_id"))
+def test_the_departments_people_belong_to_today_are_those_on_the_register_today(built):
+    today = timezone.localdate()
     for department in Department.objects.all():
-        department_sync_members(department=department)
-    after = set(DepartmentUserObjectPermission.objects.values_list(
-        "user_id", "permission__codename", "content_object_id"))
-    assert before == after
+        on_register = set(OrdererRegistration.objects.valid_on(today).filter(
+            department=department).values_list("person_id", flat=True))
+        assert on_register, department
+        for person_id in on_register | {department.it_lead_id}:
+            assert department.pk in _read_standing(User(pk=person_id)).member
+    ended = OrdererRegistration.objects.exclude(
+        pk__in=OrdererRegistration.objects.valid_on(today)).first()
+    assert ended is not None
+    if not OrdererRegistration.objects.valid_on(today).filter(
+            person=ended.person, department=ended.department).exists():
+        assert ended.department_id not in _read_standing(ended.person).member
 
 
 def test_references_are_unique_and_gap_free_per_year_with_the_counters_set(orders):
@@ -153,16 +152,16 @@ def test_the_long_and_the_short_history(built):
 def test_who_sees_what(orders):
     orderer, provider_user = person("orderer"), person("provider")
     department = OrdererRegistration.objects.filter(person=orderer).get().department
-    expected = {o.pk for o in orders if o.orderer_id == orderer.pk or (
-        o.department_id == department.pk and o.status != S.DRAFT)}
-    assert set(orders_visible_to(orderer).values_list("pk", flat=True)) == expected
-    others = Order.objects.exclude(department=department).exclude(orderer=orderer)
-    assert not orders_visible_to(orderer).filter(pk__in=others).exists()
+    expected = {o.pk for o in orders if o.department_id == department.pk and (
+        o.status != S.DRAFT or o.orderer_id == orderer.pk)}
+    assert set(Order.objects.visible_to(orderer).values_list("pk", flat=True)) == expected
+    others = Order.objects.exclude(department=department)
+    assert not Order.objects.visible_to(orderer).filter(pk__in=others).exists()
     it_unit = Provider.objects.get(members=provider_user, kind=Provider.Kind.INTERNAL)
-    assert set(orders_visible_to(provider_user).values_list("pk", flat=True)) == set(
+    assert set(Order.objects.visible_to(provider_user).values_list("pk", flat=True)) == set(
         Order.objects.filter(provider=it_unit).values_list("pk", flat=True))
-    assert orders_visible_to(person("coordinator")).count() == len(orders)
-    assert orders_visible_to(person("it_lead")).filter(department=department).count() == (
+    assert Order.objects.visible_to(person("coordinator")).count() == len(orders)
+    assert Order.objects.visible_to(person("it_lead")).filter(department=department).count() == (
         Order.objects.filter(department=department).count())
 
 

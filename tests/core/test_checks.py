@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from tyreso_it.core import checks
 
-LOCAL = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-REDIS = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                     "LOCATION": "redis://127.0.0.1:6379/0"}}
-
 
 def ids(found) -> list[str]:
     return [message.id for message in found]
@@ -18,17 +14,6 @@ def test_sessions_without_redis_are_warned_of_in_a_deployment(settings):
     assert ids(checks.shared_cache(None)) == ["tyreso_it.W001"]
     settings.REDIS_URL = "redis://127.0.0.1:6379/0"
     assert checks.shared_cache(None) == []
-
-
-def test_the_access_cache_in_a_cache_of_one_process_is_warned_of(settings):
-    settings.CACHES = LOCAL
-    settings.ACCESS_CACHE = True
-    assert ids(checks.access_cache_shared(None)) == ["tyreso_it.W002"]
-    settings.ACCESS_CACHE = False
-    assert checks.access_cache_shared(None) == []
-    settings.ACCESS_CACHE = True
-    settings.CACHES = REDIS
-    assert checks.access_cache_shared(None) == []
 
 
 def test_a_claim_on_an_email_shorter_than_a_slow_send_is_warned_of(settings):

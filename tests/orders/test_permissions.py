@@ -1,9 +1,10 @@
-"""Who sees which orders (`orders_visible_to`), and what listing them costs.
+"""Who sees which orders (`Order.objects.visible_to`), and what listing them costs.
 
-A person's scope (their role permissions and the departments they belong to) is looked up
-once per request and cached on the user object; the listing itself is then one query that
-filters on department ids and, for the exceptions (handler, provider staff), on guardian's
-direct order permission table, never on guardian's generic table.
+A person's scope (their role permissions, the departments they belong to, their providers and
+the roles a HUKI step can show an order to) is looked up once per request and cached on the
+user object; the listing itself is then one query that filters on department and provider
+ids and, for the roles, on the orders shown to them (`raci.OrderRoleSight`), never on a
+permission table per person and order.
 """
 
 from __future__ import annotations
@@ -18,14 +19,17 @@ from django.utils.functional import SimpleLazyObject
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from orders import selectors
-from orders.models import Order, OrderUserObjectPermission
-from orders.permissions import can_view, is_provider_staff, orders_visible_to
+from orders.models import Order
+from orders.permissions import can_view, is_provider_staff
+from organisation.models import Role
 from organisation.services import provider_add_member
+from raci.models import OrderRoleSight
 from tests.factories import (
     DepartmentFactory,
     OrderFactory,
     ProviderFactory,
     UserFactory,
+    add_role,
     fresh,
     make_change_manager,
     make_coordinator,
@@ -35,6 +39,7 @@ from tests.factories import (
     make_orderer,
     make_outsider,
     make_provider_user,
+    make_role_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -74,12 +79,17 @@ def world(module_transaction):
     # works for the provider (and so sees some orders two ways).
     people.staff_orderer = make_orderer(department)
     provider_add_member(provider=provider, user=people.staff_orderer)
+    # ... and who holds a role a HUKI step showed an order to: all three ways at once.
+    people.staff_orderer = add_role(people.staff_orderer, Role.Code.IT_OPERATIONS_MANAGER)
 
     def of(state, who=people.orderer, dept=department, prov=provider):
         return make_order(state, department=dept, orderer=who, handler=people.coordinator,
                           change_manager=people.change_manager, provider=prov)
 
     colleague, other = people.colleague, people.other_orderer
+    # Shown by a HUKI step to the IT operations manager's role, and so to whoever holds it.
+    people.operations_manager = make_role_user(Role.Code.IT_OPERATIONS_MANAGER)
+    people.service_desk = make_role_user(Role.Code.SERVICE_DESK)
     people.orders = {
         "own_draft": of("draft"),
         "own_submitted": of("submitted"),
@@ -92,12 +102,16 @@ def world(module_transaction):
         "other_in_progress": of("in_progress", other, other_department),
         "other_provider_planned": of("planned", other, other_department, other_provider),
     }
+    OrderRoleSight.objects.create(
+        order=people.orders["other_submitted"],
+        role=Role.objects.get(code=Role.Code.IT_OPERATIONS_MANAGER),
+    )
     return people
 
 
 def visible(user, world) -> set[str]:
     """Names of the world's orders that `user` sees."""
-    ids = set(orders_visible_to(fresh(user)).values_list("pk", flat=True))
+    ids = set(Order.objects.visible_to(fresh(user)).values_list("pk", flat=True))
     return {name for name, order in world.orders.items() if order.pk in ids}
 
 
@@ -150,22 +164,36 @@ def test_an_outsider_sees_no_order(world):
 
 
 def test_an_anonymous_visitor_sees_no_order(world):
-    assert not orders_visible_to(AnonymousUser()).exists()
+    assert not Order.objects.visible_to(AnonymousUser()).exists()
 
 
 def test_can_view_agrees_with_the_list(world):
     for person in (world.orderer, world.it_lead, world.provider_user, world.outsider):
         person = fresh(person)
-        listed = set(orders_visible_to(person).values_list("pk", flat=True))
+        listed = set(Order.objects.visible_to(person).values_list("pk", flat=True))
         for order in world.orders.values():
             assert can_view(person, order) == (order.pk in listed)
 
 
-# --- rights are kept in guardian's direct tables ----------------------------------------------
+def test_a_role_a_huki_step_showed_an_order_to_sees_those_orders_only(world):
+    role = Role.objects.get(code=Role.Code.IT_OPERATIONS_MANAGER)
+    shown = {name for name, order in world.orders.items()
+             if OrderRoleSight.objects.filter(order=order, role=role).exists()}
+
+    assert visible(world.operations_manager, world) == shown
+    # The matrix in force consults the role on the brief and the plan; never on a draft.
+    assert {"other_submitted", "approved", "colleague_planned"} <= shown
+    assert not {"own_draft", "colleague_draft", "other_draft", "own_submitted"} & shown
 
 
-def test_order_rights_are_kept_in_the_direct_table_not_guardians_generic_one(world):
-    assert OrderUserObjectPermission.objects.exists()
+def test_the_service_desk_sees_no_order(world):
+    assert visible(world.service_desk, world) == set()
+
+
+# --- no permission rows per person ------------------------------------------------------------
+
+
+def test_no_order_right_is_a_permission_row_of_a_person(world):
     assert not UserObjectPermission.objects.exists()
     assert not GroupObjectPermission.objects.exists()
 
@@ -176,7 +204,7 @@ def test_order_rights_are_kept_in_the_direct_table_not_guardians_generic_one(wor
 def listing_queries(user) -> tuple[list[str], list[str]]:
     """The SQL of looking up `user`'s scope, and of then listing the orders."""
     with CaptureQueriesContext(connection) as scope:
-        queryset = orders_visible_to(user)
+        queryset = Order.objects.visible_to(user)
     with CaptureQueriesContext(connection) as listing:
         rows = list(queryset)
     assert rows, "the listing should not be empty in these tests"
@@ -188,10 +216,10 @@ def test_listing_the_orders_a_person_may_see_is_one_query(
     who, world, django_assert_num_queries
 ):
     person = fresh(getattr(world, who))
-    orders_visible_to(person)  # the scope is looked up once per request
+    Order.objects.visible_to(person)  # the scope is looked up once per request
 
     with django_assert_num_queries(1) as captured:
-        rows = list(orders_visible_to(person))
+        rows = list(Order.objects.visible_to(person))
 
     assert len(rows) >= 2
     sql = captured.captured_queries[0]["sql"]
@@ -219,7 +247,7 @@ def test_the_cost_of_listing_does_not_grow_with_the_number_of_orders(who, world)
 
     scope_after, listing_after = listing_queries(fresh(person))
 
-    assert len(visible(person, world)) < len(list(orders_visible_to(fresh(person))))
+    assert len(visible(person, world)) < len(list(Order.objects.visible_to(fresh(person))))
     assert len(listing_before) == len(listing_after) == 1
     assert len(scope_after) == len(scope_before) <= 5
 
@@ -239,7 +267,7 @@ def test_the_order_list_with_its_joins_is_one_query(world, django_assert_num_que
 def test_bare_drafts_from_the_factory_are_visible_to_their_writer(department, orderer, world):
     draft = OrderFactory(department=department, orderer=orderer)
 
-    assert list(orders_visible_to(fresh(orderer))) == [draft]
+    assert list(Order.objects.visible_to(fresh(orderer))) == [draft]
 
 
 def test_provider_staff_are_looked_up_once_for_the_lazy_request_user(
@@ -256,7 +284,8 @@ def test_provider_staff_are_looked_up_once_for_the_lazy_request_user(
 # --- counting the list ------------------------------------------------------------------------
 
 PEOPLE = ["orderer", "colleague", "deputy", "it_lead", "coordinator", "change_manager",
-          "it_chief", "superuser", "provider_user", "other_orderer", "outsider", "staff_orderer"]
+          "it_chief", "superuser", "provider_user", "other_orderer", "outsider", "staff_orderer",
+          "operations_manager", "service_desk"]
 COUNTED_FILTERS = [
     {},
     {"status": [Order.Status.DRAFT, Order.Status.SUBMITTED, Order.Status.PLANNED]},

@@ -9,11 +9,11 @@ from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from guardian.shortcuts import assign_perm
 
 from orders import selectors, services, tallies
 from orders.models import Order
-from orders.permissions import orders_visible_to
+from organisation.models import OrdererRegistration, Role
+from raci.models import OrderRoleSight
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -144,15 +144,19 @@ def test_the_list_count_is_the_number_of_orders_the_person_sees(
     filters, orders, orderer, colleague, it_lead, coordinator, change_manager, it_chief,
     provider_user, other_orderer, outsider,
 ):
-    # Seen in more than one way: a direct permission on an order of the own department, and
-    # one of another department; and a department the person both belongs to and leads.
-    assign_perm("orders.view_order", orderer, orders[1])
-    assign_perm("orders.view_order", orderer, orders[5])
+    # Seen in more than one way: shown by a HUKI step to a role the person holds, an order of
+    # the own department and one of another department; and a department the person both
+    # belongs to and leads. Staff of a provider holding that role see it a second way too.
+    role = Role.objects.get(code=Role.Code.IT_OPERATIONS_MANAGER)
+    factories.add_role(orderer, role.code)
+    factories.add_role(provider_user, role.code)
+    for order in (orders[1], orders[5]):
+        OrderRoleSight.objects.get_or_create(order=order, role=role)
     people = [orderer, colleague, it_lead, coordinator, change_manager, it_chief,
               provider_user, other_orderer, outsider]
     for person in people:
         person = factories.fresh(person)
-        expected = selectors._filtered(orders_visible_to(person), filters).count()
+        expected = selectors._filtered(Order.objects.visible_to(person), filters).count()
         assert selectors.order_count(person, filters) == expected, person
 
 
@@ -162,7 +166,7 @@ def test_the_order_list_takes_its_count_from_the_tallies(client, orders, orderer
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse("orders:list"))
     assert response.context["page"].paginator.count == len(
-        orders_visible_to(factories.fresh(orderer)))
+        Order.objects.visible_to(factories.fresh(orderer)))
     assert any("orders_ordertally" in q["sql"] for q in ctx.captured_queries)
 
 
@@ -183,14 +187,13 @@ def test_the_count_query_is_kept_with_the_persons_access_and_renewed_with_it(
     client, orders, colleague, department
 ):
     from organisation import access
-    from organisation.services import department_remove_member
 
     client.force_login(colleague)
-    before = len(orders_visible_to(factories.fresh(colleague)))
+    before = len(Order.objects.visible_to(factories.fresh(colleague)))
     assert before > 0
     assert client.get(reverse("orders:list")).context["page"].paginator.count == before
     assert "order-count:all" in access.load(colleague.pk).facts
 
-    department_remove_member(department=department, user=colleague)
-    # No longer a member: the department's orders are gone from the count at once.
+    OrdererRegistration.objects.filter(person=colleague).delete()
+    # No longer on the register: the department's orders are gone from the count at once.
     assert client.get(reverse("orders:list")).context["page"].paginator.count == 0

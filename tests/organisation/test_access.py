@@ -1,14 +1,16 @@
 """A person's access kept in the cache between requests (organisation.access): a page reads
-the user, their permissions, where they stand and whether they sit on the board once, and every
-change to those shows on the next request."""
+the user, their permissions, where they stand and whether they sit on the board once, every
+change to those shows on the next request, and an entry cannot be forged, outlive its five
+minutes or be read by other code."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -16,10 +18,9 @@ from django.utils import timezone
 from board import services as board_services
 from orders.models import Order
 from organisation import access
-from organisation.models import Role, User
+from organisation.models import OrdererRegistration, Role, User
 from organisation.services import (
-    department_add_member,
-    department_remove_member,
+    orderer_register,
     provider_add_member,
     provider_remove_member,
 )
@@ -52,10 +53,28 @@ def reads_access(sql: list[str]) -> bool:
     return any('FROM "organisation_user" WHERE "organisation_user"."id" = ' in q for q in sql)
 
 
+def reads_token(sql: list[str]) -> bool:
+    return any("organisation_accessversion" in q for q in sql)
+
+
+def raw_entry(user_id: int) -> str | None:
+    return access.cache.get(access._key(f"user:{user_id}"))
+
+
+def doctor(user_id: int, change) -> None:
+    """Rewrite the person's stored entry as someone who can write to Redis but does not hold
+    SECRET_KEY would: change its facts, keep its signature."""
+    signature, _dot, body = raw_entry(user_id).partition(".")
+    data = json.loads(body)
+    change(data)
+    access.cache.set(access._key(f"user:{user_id}"),
+                     f"{signature}.{json.dumps(data, sort_keys=True, separators=(',', ':'))}")
+
+
 # --- the steady state -------------------------------------------------------------------
 
 
-def test_a_second_request_reads_none_of_the_persons_access(client, orderer):
+def test_a_second_request_reads_none_of_the_persons_access_but_the_token(client, orderer):
     client.force_login(orderer)
     first = queries(client, LIST)
     second = queries(client, LIST)
@@ -63,8 +82,10 @@ def test_a_second_request_reads_none_of_the_persons_access(client, orderer):
     assert len(first) - len(second) == ACCESS_QUERIES
     assert reads_access(first)
     assert not reads_access(second)
-    assert [q for q in first if "departmentuserobjectpermission" in q]
-    assert not [q for q in second if "departmentuserobjectpermission" in q]
+    assert [q for q in first if "organisation_ordererregistration" in q]
+    assert not [q for q in second if "organisation_ordererregistration" in q]
+    # The one query every request makes for it: the access token, once.
+    assert sum("organisation_accessversion" in q for q in second) == 1
 
 
 def test_without_the_cache_every_request_reads_the_access(client, orderer, settings):
@@ -75,6 +96,7 @@ def test_without_the_cache_every_request_reads_the_access(client, orderer, setti
 
     assert len(first) == len(second)
     assert reads_access(second)
+    assert not reads_token(second)
 
 
 def test_pages_are_served_from_the_database_while_the_cache_is_away(
@@ -104,10 +126,10 @@ def test_joining_and_leaving_a_department_shows_at_once(
     client.force_login(outsider)
     assert listed(client) == set()
 
-    department_add_member(department=department, user=outsider)
+    registration = orderer_register(department=department, person=outsider)
     assert listed(client) == {order.title}
 
-    department_remove_member(department=department, user=outsider)
+    registration.delete()
     assert listed(client) == set()
 
 
@@ -176,10 +198,20 @@ def test_a_person_made_inactive_is_logged_out_at_once(client, orderer):
 def test_a_new_password_ends_the_other_sessions_at_once(client, orderer):
     client.force_login(orderer)
     assert client.get(LIST).status_code == 200
+    assert not reads_access(queries(client, LIST))  # served from the cache
 
     orderer.set_password("ett-helt-nytt-lösenord-2026")
     orderer.save()
     assert client.get(LIST).status_code == 302
+
+
+def test_a_session_is_kept_while_served_from_the_cache(client, orderer):
+    """The cached user answers the session's check from the hash it carries, without the
+    password hash: the person stays logged in, request after request."""
+    client.force_login(orderer)
+    for _ in range(3):
+        assert client.get(LIST).status_code == 200
+    assert not reads_access(queries(client, LIST))
 
 
 def test_a_changed_name_shows_at_once(client, orderer):
@@ -200,37 +232,57 @@ def test_logging_in_and_new_people_leave_the_cached_access_alone(client, orderer
     assert not reads_access(queries(client, LIST))
 
 
-# --- the generation -----------------------------------------------------------------------
-
-
-def test_a_change_is_announced_again_when_its_transaction_commits(
-    orderer, department, django_capture_on_commit_callbacks
+def test_an_end_date_reached_hides_the_departments_orders_at_the_next_request(
+    client, department, orderer, colleague, make_order
 ):
-    key = access._generation_key()
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        department_remove_member(department=department, user=orderer)
-        at_once = access.cache.get(key)
-    assert at_once is not None
-    # An entry written between the change and its commit, from the database as it was before,
-    # is not used after the commit.
-    entry = access.load(orderer.pk)
-    entry.remember("standing", "as before the commit")
-    for callback in callbacks:
-        callback()
-    assert access.cache.get(key) != at_once
-    assert access.load(orderer.pk).facts == {}
+    order = make_order("submitted", orderer=colleague, title="Digital signering")
+    client.force_login(orderer)
+    assert order.title in listed(client)
+
+    OrdererRegistration.objects.filter(person=orderer).update(
+        valid_from=timezone.localdate() - timedelta(days=30),
+        valid_until=timezone.localdate() - timedelta(days=1),
+    )
+    assert order.title not in listed(client)
 
 
-def test_an_entry_is_kept_for_at_most_five_minutes():
-    assert access.CACHE_SECONDS == 300
+def test_an_entry_of_yesterday_is_not_used_today(client, orderer, monkeypatch):
+    """Registrations start and end by the day: an entry is for the day it was built."""
+    client.force_login(orderer)
+    client.get(LIST)
+    assert not reads_access(queries(client, LIST))
+
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    assert reads_access(queries(client, LIST))
 
 
-def test_the_entries_of_two_databases_are_kept_apart(monkeypatch):
-    from django.conf import settings
+# --- the token ----------------------------------------------------------------------------
 
-    first = access._entry_key(1)
-    monkeypatch.setitem(settings.DATABASES["default"], "NAME", "another")
-    assert access._entry_key(1) != first
+
+def test_a_change_in_a_transaction_renews_the_token_only_if_it_commits(orderer, department):
+    before = access.current_token()
+    with transaction.atomic():
+        OrdererRegistration.objects.filter(person=orderer).delete()
+        inside = access.current_token()
+        transaction.set_rollback(True)
+
+    assert inside != before
+    # Rolled back: the rights are as before, and so is the token, with the entries built
+    # under it.
+    assert access.current_token() == before
+
+
+def test_a_fact_read_inside_a_transaction_is_not_kept(orderer):
+    """The transaction may yet roll back what the fact was read from."""
+    person = factories.fresh(orderer)
+    person._access = access.load(orderer.pk)
+    with transaction.atomic():
+        access.fact(person, "numbers", lambda: [1, 2])
+    assert "numbers" not in access.load(orderer.pk).facts
+
+    access.fact(person, "numbers", lambda: [1, 2])
+    assert access.load(orderer.pk).facts["numbers"] == [1, 2]
 
 
 def test_only_the_user_of_a_request_reads_from_the_cache(orderer, department):
@@ -242,24 +294,138 @@ def test_only_the_user_of_a_request_reads_from_the_cache(orderer, department):
     assert access.fact(person, "standing", lambda: "from the database") == "cached"
 
 
-def test_an_order_of_a_department_left_by_the_daily_sync_is_hidden_at_once(
-    client, department, make_order
-):
-    leaver = factories.make_expired_orderer(department)
-    order = make_order("submitted", title="Digital signering")
-    department_add_member(department=department, user=leaver)
-    client.force_login(leaver)
-    assert order.title in listed(client)
+def test_only_json_is_kept(orderer):
+    entry = access.load(orderer.pk)
+    with pytest.raises(TypeError):
+        entry.remember("roles", {"a set", "is not JSON"})
+    assert entry.remember("pairs", [(1, "ett")]) == [[1, "ett"]]
 
-    from organisation.services import memberships_sync_all
 
-    memberships_sync_all()
-    assert Order.objects.filter(pk=order.pk).exists()
-    assert order.title not in listed(client)
+# --- forgery, age, format, prefix -----------------------------------------------------------
+
+
+def test_a_doctored_superuser_entry_is_ignored_and_logged(client, outsider, make_order,
+                                                          caplog):
+    order = make_order("submitted", title="Hemlig för utomstående")
+    client.force_login(outsider)
+    assert listed(client) == set()
+
+    def make_superuser(data):
+        data["f"]["user"]["fields"]["is_superuser"] = True
+    doctor(outsider.pk, make_superuser)
+
+    with caplog.at_level("WARNING", logger="organisation.access"):
+        assert listed(client) == set()
+    assert "wrong signature" in caplog.text
+    assert order.title not in client.get(LIST).content.decode()
+    # Read from the database again, and kept again, rightly signed.
+    signature, _dot, body = raw_entry(outsider.pk).partition(".")
+    assert json.loads(body)["f"]["user"]["fields"]["is_superuser"] is False
+
+
+def test_a_doctored_permission_or_department_is_ignored(client, outsider, department,
+                                                        make_order):
+    make_order("submitted")
+    client.force_login(outsider)
+    assert client.get(LIST).context["page"].paginator.count == 0
+
+    def grant(data):
+        data["f"]["permissions"] = ["orders.view_all_orders", "orders.decide_order"]
+        data["f"]["standing"]["member"] = [department.pk]
+        data["f"]["standing"]["coordinate"] = [department.pk]
+    doctor(outsider.pk, grant)
+
+    assert client.get(LIST).context["page"].paginator.count == 0
+
+
+def test_another_persons_entry_moved_under_ones_own_key_is_ignored(client, outsider,
+                                                                   it_chief, make_order):
+    make_order("submitted")
+    client.force_login(it_chief)
+    client.get(LIST)
+    access.cache.set(access._key(f"user:{outsider.pk}"), raw_entry(it_chief.pk))
+    client.force_login(outsider)
+
+    assert client.get(LIST).context["page"].paginator.count == 0
+
+
+def test_an_entry_older_than_five_minutes_is_not_used(client, orderer, monkeypatch):
+    client.force_login(orderer)
+    client.get(LIST)
+    assert not reads_access(queries(client, LIST))
+    built = access._now()
+
+    monkeypatch.setattr(access, "_now", lambda: built + access.CACHE_SECONDS - 5)
+    assert not reads_access(queries(client, LIST))
+    monkeypatch.setattr(access, "_now", lambda: built + access.CACHE_SECONDS + 1)
+    assert reads_access(queries(client, LIST))
+
+
+def test_adding_a_fact_does_not_lengthen_the_entrys_life(client, orderer, monkeypatch):
+    client.force_login(orderer)
+    client.get(HOME)
+    built = json.loads(raw_entry(orderer.pk).partition(".")[2])["b"]
+
+    monkeypatch.setattr(access, "_now", lambda: built + 200)
+    client.get(LIST)  # the list adds facts of its own
+    data = json.loads(raw_entry(orderer.pk).partition(".")[2])
+    assert "order-list-departments" in data["f"]
+    assert data["b"] == built
+
+
+def test_an_entry_of_another_format_or_prefix_is_not_read(client, orderer, monkeypatch,
+                                                          settings):
+    client.force_login(orderer)
+    client.get(LIST)
+    assert not reads_access(queries(client, LIST))
+
+    monkeypatch.setattr(access, "FORMAT", access.FORMAT + 1)
+    assert reads_access(queries(client, LIST))
+    monkeypatch.setattr(access, "FORMAT", access.FORMAT - 1)
+    assert not reads_access(queries(client, LIST))
+    settings.ACCESS_CACHE_PREFIX = "another-installation"
+    assert reads_access(queries(client, LIST))
+
+
+def test_the_key_prefix_is_the_setting_not_the_database(monkeypatch, settings):
+    first = access._key("user:1")
+    monkeypatch.setitem(settings.DATABASES["default"], "HOST", "another-host")
+    monkeypatch.setitem(settings.DATABASES["default"], "NAME", "another")
+    assert access._key("user:1") == first
+    settings.ACCESS_CACHE_PREFIX = "tyreso-test"
+    assert access._key("user:1").startswith(f"tyreso-test:v{access.FORMAT}:")
+
+
+def test_the_cache_holds_no_password_hash(client, orderer):
+    client.force_login(orderer)
+    client.get(LIST)
+    client.get(HOME)
+
+    stored = raw_entry(orderer.pk)
+    password = User.objects.get(pk=orderer.pk).password
+    assert password and password not in stored
+    assert '"password"' not in stored
+    assert "session_auth_hash" in stored
+
+
+def test_a_cached_user_loads_the_password_hash_only_when_asked(client, orderer):
+    from organisation.backends import user_from_row, user_row
+
+    row = user_row(factories.fresh(orderer))
+    user = user_from_row(row)
+    assert "password" not in user.__dict__
+    assert user.get_session_auth_hash() == factories.fresh(orderer).get_session_auth_hash()
+    assert user.check_password(factories.PASSWORD)  # read from the database when asked
+
+    user.set_password("ett-annat-lösenord-99")
+    assert user.get_session_auth_hash() != row["session_auth_hash"]
+
+
+# --- what follows from everyone's rights -----------------------------------------------------
 
 
 def test_what_follows_from_everyones_rights_is_kept_until_a_change_of_access(
-    department, outsider
+    department, orderer, outsider
 ):
     calls = []
 
@@ -267,20 +433,27 @@ def test_what_follows_from_everyones_rights_is_kept_until_a_change_of_access(
         calls.append(1)
         return sorted(User.objects.filter(groups__isnull=False).values_list("pk", flat=True))
 
-    first = access.shared("holders", holders)
-    assert access.shared("holders", holders) == first
+    def asking():
+        person = factories.fresh(orderer)
+        person._access = access.load(orderer.pk)
+        return person
+
+    first = access.shared(asking(), "holders", holders)
+    assert access.shared(asking(), "holders", holders) == first
     assert len(calls) == 1
 
     factories.add_role(outsider, Role.Code.IT_CHIEF)
-    assert outsider.pk in access.shared("holders", holders)
+    assert outsider.pk in access.shared(asking(), "holders", holders)
     assert len(calls) == 2
 
 
-def test_what_follows_from_everyones_rights_is_computed_each_time_without_the_cache(settings):
+def test_what_follows_from_everyones_rights_is_computed_each_time_without_the_cache(
+    settings, orderer
+):
     settings.ACCESS_CACHE = False
     calls = []
-    access.shared("numbers", lambda: calls.append(1))
-    access.shared("numbers", lambda: calls.append(1))
+    access.shared(orderer, "numbers", lambda: calls.append(1))
+    access.shared(orderer, "numbers", lambda: calls.append(1))
     assert len(calls) == 2
 
 
@@ -301,3 +474,31 @@ def test_the_list_filters_offer_a_new_handler_and_a_renamed_department_at_once(
     # Chosen, the new handler filters the list.
     response = client.get(LIST, {"handler": newcomer.pk})
     assert response.context["form"].cleaned_data["handler"] == newcomer
+
+
+def test_a_shared_entry_doctored_is_ignored(client, orderer, coordinator):
+    client.force_login(orderer)
+    client.get(LIST)
+    key = access._key("shared:order-handlers")
+    signature, _dot, body = access.cache.get(key).partition(".")
+    data = json.loads(body)
+    data["f"]["value"] = [[orderer.pk, "Falsk handläggare"]]
+    access.cache.set(key, f"{signature}.{json.dumps(data)}")
+
+    assert "Falsk handläggare" not in client.get(LIST).content.decode()
+
+
+def test_an_order_is_not_seen_from_a_stale_entry_after_a_change_by_update(
+    client, orderer, colleague, make_order
+):
+    """A change made outside the models' save (QuerySet.update) renews the token too."""
+    order = make_order("submitted", orderer=colleague, title="Uppdaterad utan signal")
+    client.force_login(orderer)
+    assert order.title in listed(client)
+
+    OrdererRegistration.objects.filter(person=orderer).update(
+        valid_until=timezone.localdate() - timedelta(days=1),
+        valid_from=timezone.localdate() - timedelta(days=9),
+    )
+    assert Order.objects.filter(pk=order.pk).exists()
+    assert order.title not in listed(client)

@@ -1,4 +1,5 @@
-"""Who belongs to, leads and may order for a department, kept in guardian permissions."""
+"""Who belongs to, leads and may order for a department: read from the register of
+authorised orderers and the departments' IT leads as they stand, never kept elsewhere."""
 
 from __future__ import annotations
 
@@ -8,26 +9,26 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from guardian.models import GroupObjectPermission, UserObjectPermission
 
-from orders.permissions import orders_visible_to
-from organisation.models import (
-    Department,
-    DepartmentUserObjectPermission,
-    OrdererRegistration,
-    Role,
-)
+from orders.models import Order
+from organisation.models import Department, OrdererRegistration, Role
 from organisation.roles import ROLE_PERMISSIONS, roles_sync
-from organisation.selectors import departments_of, may_submit_for
-from organisation.services import (
-    department_remove_member,
-    department_set_it_lead,
-    orderer_register,
-)
-from tests.factories import UserFactory, fresh, make_order, make_orderer
+from organisation.selectors import may_submit_for, standing_of
+from organisation.services import department_set_it_lead, orderer_register
+from tests.factories import OrderFactory, UserFactory, fresh, make_order, make_orderer
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate
+
+
+def member_of(person) -> tuple[int, ...]:
+    return standing_of(fresh(person)).member
+
+
+def coordinates(person) -> tuple[int, ...]:
+    return standing_of(fresh(person)).coordinate
 
 
 # --- the register of authorised orderers ------------------------------------------------------
@@ -38,20 +39,18 @@ def test_registering_an_orderer_makes_them_a_member_of_the_department(department
 
     orderer_register(department=department, person=person)
 
-    person = fresh(person)
-    assert person.has_perm("organisation.member", department)
-    assert not person.has_perm("organisation.coordinate", department)
-    assert departments_of(person) == [department.pk]
+    assert member_of(person) == (department.pk,)
+    assert coordinates(person) == ()
 
 
-def test_membership_is_kept_in_the_departments_own_permission_table(department):
+def test_membership_is_read_from_the_register_and_kept_nowhere_else(department):
     person = UserFactory()
+    registration = orderer_register(department=department, person=person)
 
-    orderer_register(department=department, person=person)
-
-    assert DepartmentUserObjectPermission.objects.filter(
-        user=person, content_object=department, permission__codename="member"
-    ).exists()
+    assert not UserObjectPermission.objects.exists()
+    assert not GroupObjectPermission.objects.exists()
+    registration.delete()
+    assert member_of(person) == ()
 
 
 def test_the_deputy_of_a_registration_becomes_a_member_too(department):
@@ -59,7 +58,7 @@ def test_the_deputy_of_a_registration_becomes_a_member_too(department):
 
     orderer_register(department=department, person=UserFactory(), deputy=deputy)
 
-    assert fresh(deputy).has_perm("organisation.member", department)
+    assert member_of(deputy) == (department.pk,)
 
 
 def test_a_registration_cannot_end_before_it_starts(department):
@@ -72,7 +71,7 @@ def test_a_registration_cannot_end_before_it_starts(department):
 
     assert "The end date cannot be before the start date." in refused.value.messages
     assert not OrdererRegistration.objects.exists()
-    assert not fresh(person).has_perm("organisation.member", department)
+    assert member_of(person) == ()
 
 
 def test_the_database_itself_refuses_a_registration_ending_before_it_starts(department):
@@ -92,6 +91,7 @@ def test_a_registration_may_start_and_end_on_the_same_day(department):
                                     valid_from=today, valid_until=today)
 
     assert registration.pk is not None
+    assert member_of(registration.person) == (department.pk,)
 
 
 def test_a_person_cannot_be_their_own_deputy(department):
@@ -116,6 +116,8 @@ def test_the_register_tells_who_is_registered_on_a_given_day(department):
     assert valid_today == {current}
     assert valid_last_week == {ended}
     assert coming not in valid_today
+    assert (member_of(current), member_of(ended), member_of(coming)) == (
+        (department.pk,), (), ())
 
 
 def test_who_may_submit_for_a_department(department, other_department):
@@ -139,14 +141,74 @@ def test_who_may_submit_for_a_department(department, other_department):
     assert not may_submit_for(UserFactory(), department)
 
 
-def test_a_member_removed_from_the_department_no_longer_sees_its_orders(department, orderer,
-                                                                        colleague):
+def test_a_member_taken_off_the_register_no_longer_sees_its_orders(department, orderer,
+                                                                    colleague):
     order = make_order("submitted", department=department, orderer=colleague)
-    assert orders_visible_to(fresh(orderer)).filter(pk=order.pk).exists()
+    assert Order.objects.visible_to(fresh(orderer)).filter(pk=order.pk).exists()
 
-    department_remove_member(department=department, user=orderer)
+    OrdererRegistration.objects.filter(person=orderer).delete()
 
-    assert not orders_visible_to(fresh(orderer)).filter(pk=order.pk).exists()
+    assert not Order.objects.visible_to(fresh(orderer)).filter(pk=order.pk).exists()
+
+
+def test_an_ended_registration_ends_membership_without_anything_run(department):
+    person = UserFactory()
+    registration = orderer_register(department=department, person=person)
+    colleague_order = OrderFactory(department=department, status=Order.Status.SUBMITTED)
+    own_order = OrderFactory(department=department, orderer=person,
+                             status=Order.Status.SUBMITTED)
+    assert set(Order.objects.visible_to(fresh(person))) == {colleague_order, own_order}
+
+    registration.valid_from = TODAY() - timedelta(days=30)
+    registration.valid_until = TODAY() - timedelta(days=1)
+    registration.save()
+
+    assert member_of(person) == ()
+    # The department's orders are gone from view, the person's own included: rights follow
+    # the register as it stands now (SPEC "Permissions").
+    assert list(Order.objects.visible_to(fresh(person))) == []
+
+
+def test_a_registration_starting_later_gives_membership_on_its_first_day(department,
+                                                                        monkeypatch):
+    person = UserFactory()
+    start = TODAY() + timedelta(days=3)
+    orderer_register(department=department, person=person, valid_from=start)
+    assert member_of(person) == ()
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: start)
+
+    assert member_of(person) == (department.pk,)
+
+
+def test_a_registration_ending_today_still_gives_membership_today_and_not_tomorrow(
+    department, monkeypatch
+):
+    person = UserFactory()
+    today = TODAY()
+    orderer_register(department=department, person=person,
+                     valid_from=today - timedelta(days=5), valid_until=today)
+    assert member_of(person) == (department.pk,)
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: today + timedelta(days=1))
+
+    assert member_of(person) == ()
+
+
+def test_a_deactivated_person_stands_nowhere(department, orderer, it_lead, provider,
+                                             provider_user):
+    for person in (orderer, it_lead, provider_user):
+        person.is_active = False
+        person.save()
+
+        assert standing_of(fresh(person)).member == ()
+        assert standing_of(fresh(person)).providers == frozenset()
+
+
+def test_an_inactive_department_still_counts_for_who_belongs(department, orderer):
+    Department.objects.filter(pk=department.pk).update(is_active=False)
+
+    assert member_of(orderer) == (department.pk,)
 
 
 # --- the department IT lead -----------------------------------------------------------------
@@ -157,37 +219,33 @@ def test_the_it_lead_coordinates_and_belongs_to_the_department(department):
 
     department_set_it_lead(department=department, user=lead)
 
-    lead = fresh(lead)
     assert Department.objects.get(pk=department.pk).it_lead == lead
-    assert lead.has_perm("organisation.coordinate", department)
-    assert lead.has_perm("organisation.member", department)
+    assert coordinates(lead) == (department.pk,)
+    assert member_of(lead) == (department.pk,)
 
 
-def test_changing_the_it_lead_moves_the_coordinate_right(department, colleague):
+def test_changing_the_it_lead_moves_the_coordination(department, colleague):
     first, second = UserFactory(), UserFactory()
     department_set_it_lead(department=department, user=first)
     draft = make_order("draft", department=department, orderer=colleague)
-    assert orders_visible_to(fresh(first)).filter(pk=draft.pk).exists()
+    assert Order.objects.visible_to(fresh(first)).filter(pk=draft.pk).exists()
 
     department_set_it_lead(department=department, user=second)
 
-    first, second = fresh(first), fresh(second)
     assert Department.objects.get(pk=department.pk).it_lead == second
-    assert not first.has_perm("organisation.coordinate", department)
-    assert second.has_perm("organisation.coordinate", department)
-    assert departments_of(first, "organisation.coordinate") == []
+    assert (coordinates(first), coordinates(second)) == ((), (department.pk,))
     # The former lead sees a colleague's draft no longer; the new one does.
-    assert not orders_visible_to(first).filter(pk=draft.pk).exists()
-    assert orders_visible_to(second).filter(pk=draft.pk).exists()
+    assert not Order.objects.visible_to(fresh(first)).filter(pk=draft.pk).exists()
+    assert Order.objects.visible_to(fresh(second)).filter(pk=draft.pk).exists()
 
 
-def test_setting_the_same_it_lead_again_keeps_the_right(department):
+def test_setting_the_same_it_lead_again_keeps_the_coordination(department):
     lead = UserFactory()
     department_set_it_lead(department=department, user=lead)
 
     department_set_it_lead(department=department, user=lead)
 
-    assert fresh(lead).has_perm("organisation.coordinate", department)
+    assert coordinates(lead) == (department.pk,)
 
 
 def test_a_department_can_be_left_without_an_it_lead(department):
@@ -197,7 +255,7 @@ def test_a_department_can_be_left_without_an_it_lead(department):
     department_set_it_lead(department=department, user=None)
 
     assert Department.objects.get(pk=department.pk).it_lead is None
-    assert not fresh(lead).has_perm("organisation.coordinate", department)
+    assert coordinates(lead) == ()
 
 
 def test_leading_one_department_gives_no_right_in_another(department, other_department):
@@ -205,8 +263,17 @@ def test_leading_one_department_gives_no_right_in_another(department, other_depa
 
     department_set_it_lead(department=department, user=lead)
 
-    assert not fresh(lead).has_perm("organisation.coordinate", other_department)
-    assert departments_of(fresh(lead), "organisation.coordinate") == [department.pk]
+    assert coordinates(lead) == (department.pk,)
+    assert other_department.pk not in member_of(lead)
+
+
+def test_a_former_it_lead_stops_being_a_member(department):
+    first, second = UserFactory(), UserFactory()
+    department_set_it_lead(department=department, user=first)
+    department_set_it_lead(department=department, user=second)
+
+    assert member_of(first) == ()
+    assert member_of(second) == (department.pk,)
 
 
 # --- roles ----------------------------------------------------------------------------------
@@ -250,51 +317,3 @@ def test_holding_a_role_gives_its_rights(coordinator, change_manager, it_chief, 
     assert it_chief.has_perm("orders.view_all_orders")
     assert not it_chief.has_perm("orders.prepare_order")
     assert not outsider.has_perm("orders.view_all_orders")
-
-
-def test_membership_follows_the_register_when_a_registration_ends(department):
-    from orders.models import Order
-    from orders.permissions import orders_visible_to
-    from organisation.services import department_sync_members
-    from tests.factories import OrderFactory
-
-    person = UserFactory()
-    registration = orderer_register(department=department, person=person)
-    colleague_order = OrderFactory(department=department, status=Order.Status.SUBMITTED)
-    own_order = OrderFactory(department=department, orderer=person,
-                             status=Order.Status.SUBMITTED)
-    assert set(orders_visible_to(fresh(person))) == {colleague_order, own_order}
-
-    registration.valid_from = TODAY() - timedelta(days=30)
-    registration.valid_until = TODAY() - timedelta(days=1)
-    registration.save()
-    department_sync_members(department=department)
-
-    person = fresh(person)
-    assert not person.has_perm("organisation.member", department)
-    # The department's orders are gone from view; what the person wrote stays visible.
-    assert list(orders_visible_to(person)) == [own_order]
-
-
-def test_a_registration_starting_later_grants_membership_on_its_first_day(department):
-    from organisation.services import memberships_sync_all
-
-    person = UserFactory()
-    start = TODAY() + timedelta(days=3)
-    orderer_register(department=department, person=person, valid_from=start)
-    assert not fresh(person).has_perm("organisation.member", department)
-
-    memberships_sync_all(day=start)
-
-    assert fresh(person).has_perm("organisation.member", department)
-
-
-def test_a_former_it_lead_stops_being_a_member(department):
-    from organisation.services import department_set_it_lead
-
-    first, second = UserFactory(), UserFactory()
-    department_set_it_lead(department=department, user=first)
-    department_set_it_lead(department=department, user=second)
-
-    assert not fresh(first).has_perm("organisation.member", department)
-    assert fresh(second).has_perm("organisation.member", department)

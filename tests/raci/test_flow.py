@@ -9,7 +9,7 @@ from orders import services as order_services
 from orders.models import Order, OrderEvent
 from organisation.models import Role
 from raci import selectors, services
-from raci.models import ConsultationTask, MatrixVersion
+from raci.models import ConsultationTask, MatrixVersion, OrderRoleSight
 from tests.factories import COMPLETE_BRIEF, PRIORITY_VALUES, fresh, make_orderer, make_role_user
 from tyreso_it.core.models import OutboxMessage
 
@@ -35,10 +35,12 @@ def staff(db, in_force, change_manager, it_chief):
 
 
 def informed(order, action: str) -> set[str]:
-    """Who the matrix told of the order's latest `action` (beyond its own parties)."""
+    """Who the matrix told of the order's latest `action` (beyond its own parties): with a
+    link to the order, or (roles that may not open it) without."""
     event = OrderEvent.objects.filter(order=order, action=action).latest("pk")
-    message = OutboxMessage.objects.filter(dedupe_key=f"order-event-{event.pk}-huki-informed")
-    return set(message.get().recipients) if message.exists() else set()
+    key = f"order-event-{event.pk}-huki-informed"
+    messages = OutboxMessage.objects.filter(dedupe_key__in=[key, f"{key}-unlinked"])
+    return {address for message in messages for address in message.recipients}
 
 
 def deliver(order, provider_user):
@@ -60,6 +62,14 @@ def test_the_roles_marked_i_are_told_when_the_step_is_done(
     message = OutboxMessage.objects.get(dedupe_key=f"order-event-{event.pk}-huki-informed")
     assert "version 1 av HUKI-matrisen" in message.body
     assert "Ändringsansvarig, Servicedesk" in message.body
+    assert message.recipients == [staff[R.CHANGE_MANAGER].email]
+    assert order.get_absolute_url() in message.body
+    # The service desk holds no right on orders: told the same, with no link to follow.
+    unlinked = OutboxMessage.objects.get(
+        dedupe_key=f"order-event-{event.pk}-huki-informed-unlinked")
+    assert unlinked.recipients == [staff[R.SERVICE_DESK].email]
+    assert order.get_absolute_url() not in unlinked.body
+    assert "kan inte öppna den" in unlinked.body
 
 
 def test_publishing_a_new_version_changes_who_is_told_at_the_next_transition(
@@ -286,3 +296,58 @@ def test_a_finished_order_has_no_open_consultation(staff, make_order, orderer):
 
     assert set(ConsultationTask.objects.filter(order=order).values_list("status", flat=True)
                ) == {LAPSED}
+
+
+# --- who sees the order: the roles it was shown to ------------------------------------------
+
+
+def test_the_roles_asked_and_told_see_the_order_while_one_holds_them(
+    staff, make_order, coordinator
+):
+    order = make_order("submitted")
+    order_services.order_take_on(order_id=order.pk, actor=coordinator)
+    shown = set(OrderRoleSight.objects.filter(order=order).values_list("role__code", flat=True))
+    # Consulted on the brief: the IT architect and IT operations (plus the coordinator,
+    # told of the submission, who sees every order anyway).
+    assert {R.IT_ARCHITECT, R.IT_OPERATIONS_MANAGER} <= shown
+    # Someone who takes up the role later sees the order too; someone who leaves it, not.
+    newcomer = make_role_user(R.IT_OPERATIONS_MANAGER, username="ops2")
+    assert order_perms.can_view(newcomer, order)
+    staff[R.IT_OPERATIONS_MANAGER].groups.clear()
+    assert not order_perms.can_view(fresh(staff[R.IT_OPERATIONS_MANAGER]), order)
+    # The orderer's side and the provider see through the order itself: no row of their own.
+    assert not shown & {R.ORDERER, R.DEPARTMENT_IT_LEAD, R.PROVIDER, R.SERVICE_DESK}
+
+
+def test_the_service_desk_is_never_asked_for_it_cannot_open_the_order(
+    staff, make_order, coordinator, publish, deputy
+):
+    publish(deputy, {("preparation-brief", R.SERVICE_DESK): "K"})
+    order = make_order("submitted")
+
+    order_services.order_take_on(order_id=order.pk, actor=coordinator)
+
+    assert not ConsultationTask.objects.filter(order=order, role__code=R.SERVICE_DESK).exists()
+    desk = staff[R.SERVICE_DESK].email
+    assert not [m for m in OutboxMessage.objects.all() if desk in m.recipients]
+    assert not order_perms.can_view(fresh(staff[R.SERVICE_DESK]), order)
+
+
+def test_the_migration_makes_the_rows_the_flow_makes_from_what_is_on_record(
+    staff, make_order, provider, provider_user
+):
+    """raci's migration 0002 turns the consultations and the transitions read against the
+    matrix in force at each into the same rows the flow writes as it goes."""
+    import importlib
+
+    from django.apps import apps
+
+    for state in ("in_preparation", "closed", "withdrawn"):
+        make_order(state, provider=provider, provider_user=provider_user)
+    made = set(OrderRoleSight.objects.values_list("order_id", "role_id"))
+    assert made
+    OrderRoleSight.objects.all().delete()
+
+    importlib.import_module("raci.migrations.0002_order_role_sight").record_sight(apps, None)
+
+    assert set(OrderRoleSight.objects.values_list("order_id", "role_id")) == made

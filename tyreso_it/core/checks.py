@@ -20,24 +20,6 @@ def shared_cache(app_configs, **kwargs):
     ]
 
 
-@checks.register(checks.Tags.caches)
-def access_cache_shared(app_configs, **kwargs):
-    """The access cache (organisation.access) is right only in a cache every process shares:
-    a change of someone's rights made in one process must reach the others."""
-    backend = settings.CACHES["default"]["BACKEND"]
-    if not getattr(settings, "ACCESS_CACHE", False) or "redis" in backend.lower():
-        return []
-    return [
-        checks.Warning(
-            "ACCESS_CACHE is on with a cache that is each process's own: a change of "
-            "someone's rights made in one process shows in another only within five minutes.",
-            hint="Set REDIS_URL, or ACCESS_CACHE=false when more than one process serves "
-                 "the app or runs its worker.",
-            id="tyreso_it.W002",
-        )
-    ]
-
-
 @checks.register()
 def outbox_claim_outlasts_a_send(app_configs, **kwargs):
     """A drain's claim on a message must outlast its send, or a slow send's message could be

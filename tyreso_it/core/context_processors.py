@@ -9,16 +9,13 @@ def navigation(request: HttpRequest) -> dict:
         return {}
     from board.selectors import board_access
     from orders.permissions import is_ordering_function, sees_all
-    from organisation.selectors import departments_of
+    from organisation.selectors import standing_of
 
     return {
         "nav_sees_all": sees_all(user),
         "nav_ordering_function": is_ordering_function(user),
         # Lazily: a page that never shows the link never asks.
-        "nav_can_order": lambda: bool(
-            departments_of(user, "organisation.member")
-            or departments_of(user, "organisation.coordinate")
-        ),
+        "nav_can_order": lambda: bool(standing_of(user).member),
         # Beslutsråd IT: for those who see every order, and the members of a meeting.
         "nav_board": lambda: board_access(user),
     }

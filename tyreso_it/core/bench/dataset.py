@@ -29,7 +29,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Permission
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -42,14 +41,12 @@ from orders.models import (
     Comment,
     Order,
     OrderEvent,
-    OrderUserObjectPermission,
     PriorityModel,
     ReferenceCounter,
     SolutionOption,
 )
 from organisation.models import (
     Department,
-    DepartmentUserObjectPermission,
     OrdererRegistration,
     Provider,
     Role,
@@ -57,7 +54,7 @@ from organisation.models import (
 )
 from servicecatalog.models import Category, Integration, Service, ServiceLevel, Supplier
 
-from .copy import NULL, copy_lines, copy_rows, fmt, reset_sequences, without_checks
+from .copy import NULL, copy_lines, fmt, reset_sequences, without_checks
 
 S = Order.Status
 DAY = timedelta(days=1)
@@ -289,7 +286,7 @@ class Generator:
             # map that lets a count or a deep page read an index without the table. (Not
             # inside a transaction, e.g. a test's: there VACUUM cannot run.)
             if not connection.in_atomic_block:
-                for model in (Order, OrderUserObjectPermission, OrderEvent, Comment):
+                for model in (Order, OrderEvent, Comment):
                     table = connection.ops.quote_name(model._meta.db_table)
                     cursor.execute(f"VACUUM (ANALYZE) {table}")
             cursor.execute("ANALYZE")
@@ -440,24 +437,8 @@ class Generator:
         groups += [User.groups.through(user_id=pk, group_id=orderer_role)
                    for pk in ordering_users]
         User.groups.through.objects.bulk_create(groups, batch_size=2000)
-
-        # Membership follows the register (organisation.services.department_sync_members):
-        # whoever is on it today or is a current deputy, and the IT lead, who also coordinates.
-        member = Permission.objects.get(content_type__app_label="organisation",
-                                        codename="member")
-        coordinate = Permission.objects.get(content_type__app_label="organisation",
-                                            codename="coordinate")
-        rows = []
-        for department in departments:
-            wanted = set(current[department.pk]) | {department.it_lead_id}
-            wanted |= {r.deputy_id for r in regs if r.department_id == department.pk
-                       and r.deputy_id and r.person_id in current[department.pk]}
-            rows += [DepartmentUserObjectPermission(permission=member, user_id=pk,
-                                                    content_object=department)
-                     for pk in sorted(wanted)]
-            rows.append(DepartmentUserObjectPermission(
-                permission=coordinate, user_id=department.it_lead_id, content_object=department))
-        DepartmentUserObjectPermission.objects.bulk_create(rows, batch_size=2000)
+        # Who belongs to a department is read from the register and the IT leads written
+        # above (organisation.selectors.standing_of): nothing more to write for it.
         self.current_orderers = current
 
     def _providers(self) -> None:
@@ -803,8 +784,7 @@ class Generator:
         self.plans = plans
         writer = OrderWriter(self)
         with without_checks(Order, Order.history.model, OrderEvent, Comment,
-                            Comment.history.model, SolutionOption, SolutionOption.history.model,
-                            OrderUserObjectPermission):
+                            Comment.history.model, SolutionOption, SolutionOption.history.model):
             for start in range(0, len(plans), 5000):
                 writer.write(plans[start:start + 5000])
             self.log("orders: indexes and foreign keys")
@@ -1043,18 +1023,16 @@ class OrderWriter:
             "prepare": _("Preparation updated"),
             "score": _("Priority scored"),
         }
-        self.view = Permission.objects.get(content_type__app_label="orders",
-                                           codename="view_order").pk
         self.model_id = fmt(generator.priority_model.pk)
         generator.final_status = {}
         self.targets = {a: t.target for a, t in order_services.TRANSITIONS.items()}
 
     def write(self, plans: list[Plan]) -> None:
         orders, history, events, comments, comment_history = [], [], [], [], []
-        options, option_history, perms = [], [], []
+        options, option_history = [], []
         for plan in plans:
             self._order(plan, orders, history, events, comments, comment_history, options,
-                        option_history, perms)
+                        option_history)
         copy_lines(Order, self.order_fields, orders)
         copy_lines(self.history_model, self.history_fields, history)
         copy_lines(OrderEvent, EVENT_FIELDS, events)
@@ -1062,15 +1040,13 @@ class OrderWriter:
         copy_lines(self.comment_history, COMMENT_HISTORY_FIELDS, comment_history)
         copy_lines(SolutionOption, OPTION_FIELDS, options)
         copy_lines(self.option_history, OPTION_HISTORY_FIELDS, option_history)
-        copy_rows(OrderUserObjectPermission, ["permission_id", "user_id", "content_object_id"],
-                  perms)
         for name, rows in (("orders", orders), ("order_history", history), ("events", events),
                            ("comments", comments), ("comment_history", comment_history),
-                           ("options", options), ("order_permissions", perms)):
+                           ("options", options)):
             self.counts[name] += len(rows)
 
     def _order(self, plan, orders, history, events, comments, comment_history, options,
-               option_history, perms) -> None:
+               option_history) -> None:
         g, rng = self.g, self.g.rng
         money = plan.money
         state: dict[str, str] = {
@@ -1127,8 +1103,8 @@ class OrderWriter:
                     state["submitted_at"] = when
                     state["reference"] = fmt(plan.reference)
                 elif action == "take_on":
+                    # The handler sees the order through the ordering function's role.
                     state["handler_id"] = fmt(data)
-                    perms.append((self.view, data, plan.pk))
                 elif action in {"request_supplement", "supplement", "withdraw",
                                 "decide_delegated", "report_deviation"}:
                     event_reason = data or ""

@@ -458,9 +458,7 @@ def measure_minutes(context: Context, *, repeats: int = 3, items: int = 10) -> l
 
 def visible_order_ids(user: User, limit: int = 500) -> list[int]:
     """Some orders `user` may open, for the mixed load's order pages."""
-    from orders.permissions import orders_visible_to
-
     return list(
-        orders_visible_to(user).exclude(Q(status=Order.Status.DRAFT))
+        Order.objects.visible_to(user).exclude(Q(status=Order.Status.DRAFT))
         .order_by("-pk").values_list("pk", flat=True)[:limit]
     )
