@@ -191,7 +191,10 @@ def test_a_password_change_ends_the_persons_other_sessions(make_order, orderer):
 
     assert elsewhere.get(order.get_absolute_url()).status_code == 302
     assert here.get(order.get_absolute_url()).status_code == 302
-    assert here.login(username=orderer.username, password="ett-helt-nytt-lösenord-2026")
+    # Logging in again, through the login form (and its throttle), with the new password.
+    response = here.post(reverse("login"), {"username": orderer.username,
+                                            "password": "ett-helt-nytt-lösenord-2026"})
+    assert response.status_code == 302
     assert here.get(order.get_absolute_url()).status_code == 200
 
 

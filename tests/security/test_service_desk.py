@@ -91,4 +91,8 @@ def test_the_service_desk_sees_no_order_in_exports_or_beside_the_catalogue(
     assert service.status_code == 200
     assert delivered.title not in service.content.decode()
     catalogue = client.get(reverse("servicecatalog:service_export", args=["csv"]))
-    assert delivered.title not in catalogue.content.decode("utf-8-sig")
+    assert delivered.title not in catalogue.getvalue().decode("utf-8-sig")
+    # The order list as a file: its heading, and not one order.
+    orders = client.get(reverse("orders:export", args=["csv"]))
+    assert orders.status_code == 200
+    assert orders.getvalue().decode("utf-8-sig").strip().count("\r\n") == 0
