@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "portfolio",
     "raci",
     "board",
+    "costs",
 ]
 
 MIDDLEWARE = [
