@@ -8,6 +8,7 @@ def navigation(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     from board.selectors import board_access
+    from costs.permissions import sees_costs
     from orders.permissions import is_ordering_function, sees_all
     from organisation.selectors import departments_of
 
@@ -21,4 +22,6 @@ def navigation(request: HttpRequest) -> dict:
         ),
         # Beslutsråd IT: for those who see every order, and the members of a meeting.
         "nav_board": lambda: board_access(user),
+        # IT's costs: the IT chief and deputy, and the departments' IT leads.
+        "nav_costs": lambda: sees_costs(user),
     }
