@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -298,11 +299,13 @@ class _Lead:
 class _LeadGroup:
     """Orders counted by the month of `moment`, those matching `where`; for each of `periods`
     (name: (end, start)) the days from start to end (a row where either is not set is left
-    out of that period)."""
+    out of that period). `year`: the year whose months `moment` falls in, when not the one
+    the figures are asked for."""
 
     moment: str
     where: Q
     periods: dict[str, tuple[str, str]]
+    year: int | None = None
 
 
 def _lead_columns(groups: list[_LeadGroup], days) -> dict:
@@ -347,7 +350,7 @@ def _lead_in_database(orders: QuerySet[Order], groups: list[_LeadGroup], year: i
     parts: list[str] = []
     params: list[Any] = []
     for index, group in enumerate(groups):
-        columns: dict[str, Any] = {"lead_month": _MonthOf(group.moment, year)}
+        columns: dict[str, Any] = {"lead_month": _MonthOf(group.moment, group.year or year)}
         for position, (end, start) in enumerate(group.periods.values()):
             columns[f"lead_p{position}"] = _DaysBetween(end, start)
         rows = (orders.filter(group.where).annotate(**columns).values_list(*columns)
@@ -430,19 +433,46 @@ def _stat_of(lead: _Lead, href: str) -> LeadStat:
     return LeadStat(count=lead.count, median=lead.median, p90=lead.p90, href=href)
 
 
+#: The lead times, by name: the days from the second moment to the first.
+LEAD_PERIODS = {
+    "decision": ("decided_at", "submitted_at"),
+    "delivery": ("delivered_at", "decided_at"),
+    "total": ("delivered_at", "submitted_at"),
+}
+
+
+def lead_time_figures(orders: QuerySet[Order], years: Sequence[int],
+                      ) -> dict[int, dict[str, dict[int, _Lead]]]:
+    """The lead times of `orders` in each of `years`, by year, period (`LEAD_PERIODS`) and
+    month (0 for the whole year), in one query whatever the number of years.
+
+    Submitted → decided counts the orders decided in the year, by the month of the decision;
+    decided → delivered and submitted → delivered those delivered in it, by the month of
+    delivery. On PostgreSQL the database works out the percentiles. The dashboard and the
+    catalogue's key figures per service both read their lead times here."""
+    groups = []
+    for year in years:
+        start, end = year_bounds(year)
+        decided = Q(decided_at__gte=start, decided_at__lt=end, submitted_at__isnull=False)
+        delivered = Q(delivered_at__gte=start, delivered_at__lt=end, decided_at__isnull=False)
+        groups += [
+            _LeadGroup("decided_at", decided,
+                       {f"decision_{year}": LEAD_PERIODS["decision"]}, year),
+            _LeadGroup("delivered_at", delivered,
+                       {f"delivery_{year}": LEAD_PERIODS["delivery"],
+                        f"total_{year}": LEAD_PERIODS["total"]}, year),
+        ]
+    figures = _lead_figures(orders, groups, year=years[0])
+    return {year: {name: figures[f"{name}_{year}"] for name in LEAD_PERIODS}
+            for year in years}
+
+
 def lead_times(base: QuerySet[Order], filters: Filters) -> LeadTimes:
     """One query: the orders decided in the year (submitted → decided by the month of the
     decision) and those delivered in it (decided → delivered and submitted → delivered by
     the month of delivery), summarised by month and for the year; on PostgreSQL the
     database works out the percentiles."""
-    start, end = year_bounds(filters.year)
-    decided = Q(decided_at__gte=start, decided_at__lt=end, submitted_at__isnull=False)
-    delivered = Q(delivered_at__gte=start, delivered_at__lt=end, decided_at__isnull=False)
-    figures = _lead_figures(base, year=filters.year, groups=[
-        _LeadGroup("decided_at", decided, {"decision": ("decided_at", "submitted_at")}),
-        _LeadGroup("delivered_at", delivered, {"delivery": ("delivered_at", "decided_at"),
-                                               "total": ("delivered_at", "submitted_at")}),
-    ])
+    figures = lead_time_figures(base, [filters.year])[filters.year]
     to_decision, to_delivery, whole = (figures["decision"], figures["delivery"],
                                        figures["total"])
     rows = []

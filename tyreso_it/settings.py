@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "portfolio",
     "raci",
     "board",
+    "costs",
 ]
 
 MIDDLEWARE = [

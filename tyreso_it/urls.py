@@ -19,5 +19,6 @@ urlpatterns = [
     path("portfolj/", include("portfolio.urls")),
     path("tjanster/", include("servicecatalog.urls")),
     path("huki/", include("raci.urls")),
+    path("it-kostnader/", include("costs.urls")),
     path("admin/", admin.site.urls),
 ]

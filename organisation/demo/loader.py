@@ -36,6 +36,7 @@ from tyreso_it.core.models import OutboxMessage
 
 from .catalogue import load_catalogue
 from .catalogue_plans import load_plans_and_contracts
+from .costs import load_costs
 from .orders import ORDERS, PRIORITY_CODES, DemoOrder, Step
 from .people import (
     DEMO_PASSWORD,
@@ -484,6 +485,7 @@ def load_demo() -> Report:
         report.created.update(load_plans_and_contracts(clock, now))
         _orders(report, clock, departments, providers, services, now)
         report.created.update(load_portfolio(clock, now))
+        report.created.update(load_costs(clock, now))
     # The history's notifications are not news: mark them handled rather than mail them now.
     report.outbox_marked_sent = OutboxMessage.objects.filter(
         pk__gt=last_outbox or 0,

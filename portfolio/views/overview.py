@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET
 
 from board.selectors import board_access
+from costs.selectors import dashboard_line
 from orders.permissions import sees_all
 from organisation.models import Department
 from tyreso_it.core.exports import export_response
@@ -112,6 +113,9 @@ def _dashboard_page(request: HttpRequest, template: str, *, printed: bool = Fals
         template = "portfolio/dashboard.html#projects"
     return render(request, template, {
         "swapped": swapped,
+        # The year's IT costs, on the screen's dashboard of those who keep them (one query).
+        "costs_line": None if printed or swapped else dashboard_line(request.user,
+                                                                     filters.year),
         "form": form, "d": board, "query": query_without(request, "export", "projects"),
         "board_link": board_access(request.user),
         "department_name": filters.department.name if filters.department else "",

@@ -17,12 +17,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tyreso_it.core.exports import export_response
 
-from .. import forms, imports, selectors, services
+from .. import forms, imports, key_figures, selectors, services
 from ..models import Service
 from ..permissions import (
     can_edit_catalogue,
@@ -155,7 +156,11 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     markup = mapmarkup.cached_markup(version, f"service-{service.pk}",
                                      lambda: _neighbourhood(service.pk))
     context = _service_context(request, service)
+    this_year = timezone.localdate().year
+    figures = key_figures.service_key_figures(service, [this_year - 1, this_year])
     context.update({
+        "key_figures": figures,
+        "key_figure_rows": key_figures.summary_rows(figures),
         "can_edit": can_edit_service(user, service),
         "can_order": service.orderable and service.lifecycle != Service.Lifecycle.RETIRED,
         "open_orders": selectors.service_open_orders(user, service),

@@ -107,8 +107,10 @@ def setting(department, other_department, change_manager, make_project):
 #  12–13. contracts and licences due                               (servicecatalog.contracts)
 #  14. licences in use                                             (one SUM)
 #  15. the last snapshot of each month of the year
-#  16. the departments for the filter's choices
-DASHBOARD = ACCESS_TOKEN + 16
+#  16. the year's IT costs as published, for the line about them (costs.selectors;
+#      only for those who keep the costs, as the IT chief does)
+#  17. the departments for the filter's choices
+DASHBOARD = ACCESS_TOKEN + 17
 
 
 def test_the_dashboard_has_a_fixed_number_of_queries(client, setting, it_chief, coordinator):

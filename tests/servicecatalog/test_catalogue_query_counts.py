@@ -107,7 +107,10 @@ def table_rows(response, table_id: str = "map-table") -> int:
 #   4. its contracts with their suppliers joined    (prefetch)
 #   5. its open orders the user may see, with department and handler joined
 #   6. the integrations' owners' names             (read afresh: a name has no history)
-SERVICE_PAGE = ACCESS_TOKEN + 6
+#   7. its orders of this year and last counted by type, state and month  (key figures:
+#   8. their lead times, this year and last                                 servicecatalog.
+#   9. its management plans of the two years                                key_figures)
+SERVICE_PAGE = ACCESS_TOKEN + 9
 
 
 def service_with_rows(department, orderer, make_order, count: int):

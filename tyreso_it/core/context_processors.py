@@ -8,6 +8,7 @@ def navigation(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     from board.selectors import board_access
+    from costs.permissions import sees_costs
     from orders.permissions import is_ordering_function, sees_all
     from organisation.selectors import standing_of
 
@@ -18,4 +19,6 @@ def navigation(request: HttpRequest) -> dict:
         "nav_can_order": lambda: bool(standing_of(user).member),
         # Beslutsråd IT: for those who see every order, and the members of a meeting.
         "nav_board": lambda: board_access(user),
+        # IT's costs: the IT chief and deputy, and the departments' IT leads.
+        "nav_costs": lambda: sees_costs(user),
     }

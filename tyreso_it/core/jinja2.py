@@ -22,7 +22,6 @@ from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats, timezone, translation
-
 from jinja2 import Environment
 
 

@@ -8,7 +8,10 @@ management group) is built from the pieces here:
 - `STYLES` are the paragraph styles, all in DejaVu Sans, a TrueType family embedded in the
   PDF (from `tyreso_it/core/fonts/`, with its licence), so names such as Łukasz or Zoë print:
   the PDF's built-in Helvetica covers Windows-1252 only;
-- `paragraph()`, `table()` and `facts()` make the flowables from plain values.
+- `paragraph()`, `table()` and `facts()` make the flowables from plain values;
+- `report()` makes a whole PDF of a title, a few facts and tables of figures (`Section`), for
+  the reports that are nothing more (a service's key figures, the sharing of IT's costs), and
+  `pdf_response()` sends a PDF.
 
 What this module protects: reportlab's `Paragraph` reads its text as markup, so a project
 called `Avtal A<B` stopped a report, `<img src="/path"/>` embedded a file of the server and
@@ -26,14 +29,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.fonts import addMapping
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -110,7 +120,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         # A word longer than its line (a 400-character name) is broken, not overflowing.
         splitLongWords=1,
     )
-    return {
+    styles = {
         "title": ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=17,
                                 leading=21, spaceAfter=6),
         "h2": ParagraphStyle("h2", parent=body, fontName=FONT_BOLD, fontSize=12.5, leading=16,
@@ -126,10 +136,18 @@ def _styles() -> dict[str, ParagraphStyle]:
         "head": ParagraphStyle("head", parent=body, fontName=FONT_BOLD, fontSize=8,
                                leading=10, spaceAfter=0),
     }
+    # Figures in tables: right-aligned, and bold in a row of totals.
+    styles["number"] = ParagraphStyle("number", parent=styles["cell"], alignment=TA_RIGHT)
+    styles["head_number"] = ParagraphStyle("head_number", parent=styles["head"],
+                                           alignment=TA_RIGHT)
+    styles["bold"] = ParagraphStyle("bold", parent=styles["cell"], fontName=FONT_BOLD)
+    styles["bold_number"] = ParagraphStyle("bold_number", parent=styles["bold"],
+                                           alignment=TA_RIGHT)
+    return styles
 
 
 #: The paragraph styles of every report, by name: title, h2, h3, label, body, muted, and
-#: cell and head for tables.
+#: cell and head for tables (number, head_number, bold and bold_number for figures).
 STYLES = _styles()
 
 
@@ -206,13 +224,26 @@ def table(
     cell_style: str = "cell",
     rules: bool = True,
     style: Iterable[tuple] = (),
+    numbers_from: int | None = None,
+    total_row: bool = False,
 ) -> Table:
     """A table of plain values, each cell a paragraph in its column's width (in
     `cell_style`); the first row is the header, repeated on every page, unless `header` is
     false. `rules` draws a line under every row; `style` adds TableStyle commands (a cell's
-    background, say)."""
+    background, say). Columns from `numbers_from` on hold figures, right-aligned;
+    `total_row` sets the last row in bold."""
+    last = len(rows) - 1
+
+    def style_of(index: int, column: int) -> str:
+        number = numbers_from is not None and column >= numbers_from
+        if header and index == 0:
+            return "head_number" if number else "head"
+        if total_row and index == last:
+            return "bold_number" if number else "bold"
+        return "number" if number else cell_style
+
     data = [
-        [_cell(value, "head" if header and index == 0 else cell_style) for value in row]
+        [_cell(value, style_of(index, column)) for column, value in enumerate(row)]
         for index, row in enumerate(rows)
     ]
     result = Table(data, colWidths=list(widths), repeatRows=1 if header else 0, hAlign="LEFT",
@@ -298,3 +329,87 @@ def document(flow: list[Flowable], *, title: str, footer: str, page: Page = Page
     )
     doc.build(flow, onFirstPage=on_page, onLaterPages=on_page)
     return buffer.getvalue()
+
+
+# --- reports of figures ------------------------------------------------------------------------
+
+
+def plain(value: Any, decimals: int | None = None) -> str:
+    """A value as a reader of a Swedish report sees it: numbers with a decimal comma and
+    grouped thousands (`1 234 567,50`), dates as dates, yes/no, and a dash for nothing."""
+    if value is None or value == "":
+        return DASH
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, Decimal):
+        places = 2 if decimals is None else decimals
+        return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+    if isinstance(value, int):
+        return number_format(value, use_l10n=True, force_grouping=True)
+    if isinstance(value, float):
+        return number_format(value, decimal_pos=1 if decimals is None else decimals,
+                             use_l10n=True, force_grouping=True)
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value,
+                           "j F Y H:i")
+    if isinstance(value, date):
+        return date_format(value, "j F Y")
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading, an optional paragraph and an optional table of a `report()`.
+
+    Columns from `numbers_from` on are figures, right-aligned; `total_row` sets the last row
+    in bold. `widths` are relative (they are scaled to the page)."""
+
+    heading: str
+    text: str = ""
+    headers: Sequence[str] = ()
+    rows: Sequence[Sequence[Any]] = ()
+    numbers_from: int = 1
+    total_row: bool = False
+    widths: Sequence[float] = ()
+
+
+def _section_table(section: Section, width: float) -> Table:
+    header = bool(section.headers)
+    columns = len(section.headers) if header else max(len(row) for row in section.rows)
+    weights = list(section.widths) or [2.0] + [1.0] * (columns - 1)
+    scale = width / sum(weights)
+    rows = [[plain(value) for value in row] for row in section.rows]
+    if header:
+        rows.insert(0, [plain(value) for value in section.headers])
+    return table(rows, [weight * scale for weight in weights], header=header,
+                 numbers_from=section.numbers_from, total_row=section.total_row)
+
+
+def report(*, title: str, subtitle: str = "", facts_rows: Sequence[tuple[str, Any]] = (),
+           sections: Sequence[Section] = (), wide: bool = False) -> bytes:
+    """The PDF of a report of figures: `title`, `subtitle`, the facts (label, value) and each
+    section, on A4 (landscape when `wide`), every page with the date and its number."""
+    page = Page(size=LANDSCAPE if wide else PORTRAIT, left=15 * mm, right=15 * mm,
+                top=15 * mm, bottom=16 * mm)
+    flow: list[Flowable] = [paragraph(title, style="title")]
+    if subtitle:
+        flow.append(paragraph(muted(subtitle)))
+    if facts_rows:
+        flow.append(facts([(label, plain(value)) for label, value in facts_rows],
+                          width=page.width * 0.7))
+    for section in sections:
+        flow.append(paragraph(section.heading, style="h2"))
+        if section.text:
+            flow.append(paragraph(section.text))
+        if section.rows or section.headers:
+            flow.append(_section_table(section, page.width))
+    footer = f"{_('Tyresö kommun, IT')} – {date_format(timezone.localdate(), 'j F Y')}"
+    return document(flow, title=_CONTROL.sub(" ", title), footer=footer, page=page)
+
+
+def pdf_response(body: bytes, filename: str) -> HttpResponse:
+    """The PDF as an inline download named `<filename>-<date>.pdf`."""
+    response = HttpResponse(body, content_type="application/pdf")
+    name = f"{slugify(filename)}-{timezone.localdate().isoformat()}"
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    return response
