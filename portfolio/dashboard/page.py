@@ -1,0 +1,84 @@
+"""The whole dashboard: every section's figures for one person and one choice of filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orders.models import Order
+from orders.permissions import orders_visible_to
+from organisation.models import User
+
+from .. import charts
+from .backlog import Backlog, backlog
+from .board import BoardFigures, board_figures
+from .catalogue import KeyFigure, catalogue_figures
+from .common import Filters, S
+from .leadtimes import LeadTimes, lead_times
+from .overdue import Overdue, overdue
+from .projects import ProjectFigures, project_figures
+from .states import StatusMatrix, status_matrix
+from .trends import Trends, trends
+
+
+@dataclass
+class Dashboard:
+    filters: Filters
+    today: date
+    matrix: StatusMatrix
+    lead: LeadTimes
+    backlog: Backlog
+    board: BoardFigures
+    projects: ProjectFigures
+    overdue: Overdue
+    catalogue: list[KeyFigure]
+    trends: Trends
+    tiles: list[KeyFigure] = field(default_factory=list)
+
+
+def order_scope(user: User, filters: Filters) -> QuerySet[Order]:
+    base = orders_visible_to(user).exclude(status=S.DRAFT)
+    if filters.department is not None:
+        base = base.filter(department=filters.department)
+    if filters.kind:
+        base = base.filter(kind=filters.kind)
+    return base
+
+
+def build(user: User, filters: Filters, today: date | None = None,
+          all_projects: bool = False) -> Dashboard:
+    """Every figure of the dashboard for `user`, in a fixed number of queries.
+    `all_projects`: the budget chart and table show every open project, not the first."""
+    today = today or timezone.localdate()
+    base = order_scope(user, filters)
+    queue = backlog(base, filters, today)
+    dashboard = Dashboard(
+        filters=filters, today=today,
+        matrix=status_matrix(base, filters),
+        lead=lead_times(base, filters),
+        backlog=queue,
+        board=board_figures(base, filters, queue.ready_for_decision),
+        projects=project_figures(user, filters, today, all_projects),
+        overdue=overdue(user, base, filters, today),
+        catalogue=catalogue_figures(filters, today),
+        trends=trends(filters),
+    )
+    dashboard.tiles = [
+        KeyFigure(_("Waiting for a decision"), charts.fmt(queue.decision.count),
+                  queue.decision.href,
+                  _("median %(days)s days") % {"days": charts.fmt(queue.decision.median)}),
+        KeyFigure(_("Waiting for delivery"), charts.fmt(queue.delivery.count),
+                  queue.delivery.href,
+                  _("median %(days)s days") % {"days": charts.fmt(queue.delivery.median)}),
+        KeyFigure(_("Ready for BIT"), charts.fmt(queue.ready_for_decision),
+                  dashboard.board.href),
+        KeyFigure(_("Projects red"), charts.fmt(dashboard.projects.health[0].count),
+                  dashboard.projects.health[0].href),
+        KeyFigure(_("Status reports missing"), charts.fmt(dashboard.projects.missing_reports),
+                  dashboard.projects.missing_href),
+    ]
+    return dashboard
