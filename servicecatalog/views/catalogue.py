@@ -21,7 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tyreso_it.core.exports import export_response
 
-from .. import forms, imports, selectors, services
+from .. import forms, imports, mapdrawing, selectors, services
+from ..maplayout import neighbourhood_map
 from ..models import Service
 from ..permissions import (
     can_edit_catalogue,
@@ -29,8 +30,6 @@ from ..permissions import (
     sees_contract_values,
     sees_internal,
 )
-from . import mapmarkup
-from .systemmap import neighbourhood_map
 
 PAGE_SIZE = 50
 EXPORT_FORMATS = {"csv", "xlsx"}
@@ -134,14 +133,14 @@ def _service_context(request: HttpRequest, service: Service) -> dict:
     }
 
 
-def _neighbourhood(service_pk: int) -> mapmarkup.MapMarkup:
+def _neighbourhood(service_pk: int) -> mapdrawing.DrawnMap:
     """The service's part of the system map, as a picture and a table: drawn from its
     integrations, the service itself as they name it."""
     integrations = list(selectors.integration_list(service_id=service_pk))
     centre = next((s for i in integrations for s in (i.source, i.target)
                    if s.pk == service_pk), None)
     drawing = neighbourhood_map(centre, integrations, prefix="nb") if centre else None
-    return mapmarkup.build(integrations, drawing, _("The systems this one exchanges data with."))
+    return mapdrawing.draw(integrations, drawing, _("The systems this one exchanges data with."))
 
 
 @require_GET
@@ -151,20 +150,16 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version = selectors.catalogue_version()
     service = _get_service(pk)
     user = request.user
-    markup = mapmarkup.cached_markup(version, f"service-{service.pk}",
-                                     lambda: _neighbourhood(service.pk))
+    drawn = mapdrawing.cached_map(version, f"service-{service.pk}",
+                                  lambda: _neighbourhood(service.pk))
     context = _service_context(request, service)
     context.update({
         "can_edit": can_edit_service(user, service),
         "can_order": service.orderable and service.lifecycle != Service.Lifecycle.RETIRED,
         "open_orders": selectors.service_open_orders(user, service),
-        "markup": markup,
-        "map_svg": markup.picture(),
-        "map_table": markup.table(
-            caption=_("Integrations of this system"), table_id="nb-table",
-            owners=mapmarkup.owner_names(markup), editable=markup.editable(user),
-            next_pk=service.pk,
-        ) if markup else "",
+        "map": drawn,
+        "owners": mapdrawing.owner_names(drawn),
+        "editable": drawn.editable(user),
     })
     return render(request, "servicecatalog/service_detail.html", context)
 
