@@ -12,11 +12,21 @@ from datetime import date, timedelta
 from django.db.models import Case, Count, DateField, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from orders.models import Order
 
 from .. import charts
-from .common import AGE_BUCKETS, WAITING_DECISION, WAITING_DELIVERY, Filters, S, median, percentile
+from .common import (
+    AGE_BUCKETS,
+    WAITING_DECISION,
+    WAITING_DELIVERY,
+    Filters,
+    S,
+    days,
+    median,
+    percentile,
+)
 
 
 @dataclass
@@ -110,9 +120,17 @@ def backlog(base: QuerySet[Order], filters: Filters, today: date) -> Backlog:
         [(b.label, b.count, charts.fmt(b.count), b.href, "bar-age") for b in
          result.decision.buckets],
     )
-    result.summary = _(
-        "%(decision)s orders wait for a decision (median age %(median)s days, the oldest "
-        "%(oldest)s days); %(delivery)s decided orders wait for delivery."
-    ) % {"decision": result.decision.count, "median": charts.fmt(result.decision.median),
-         "oldest": charts.fmt(result.decision.oldest), "delivery": result.delivery.count}
+    decision, delivery = result.decision, result.delivery
+    waiting = ngettext("%(count)s order waits for a decision",
+                       "%(count)s orders wait for a decision", decision.count) % {
+        "count": decision.count}
+    if decision.count:
+        waiting = _("%(waiting)s (median age %(median)s, the oldest %(oldest)s)") % {
+            "waiting": waiting, "median": days(decision.median), "oldest": days(decision.oldest)}
+    result.summary = _("%(decision)s; %(delivery)s.") % {
+        "decision": waiting,
+        "delivery": ngettext("%(count)s decided order waits for delivery",
+                             "%(count)s decided orders wait for delivery", delivery.count) % {
+            "count": delivery.count},
+    }
     return result

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .. import charts
 from .common import Filters
@@ -63,14 +64,18 @@ def catalogue_figures(filters: Filters, today: date) -> list[KeyFigure]:
         % {"year": filters.year},
         charts.fmt(missing),
         reverse("servicecatalog:plans_missing") + "?" + urlencode(query),
-        _("of %(count)s systems in use or being phased out") % {"count": managed},
+        ngettext("of %(count)s system in use or being phased out",
+                 "of %(count)s systems in use or being phased out", managed) % {"count": managed},
     ))
     due = due_items(today)
+    notices = sum(1 for d in due if d.kind == "contract")
     figures.append(KeyFigure(
-        _("Contract notice dates and licence renewals in the coming %(months)s months")
-        % {"months": DUE_MONTHS_DEFAULT},
+        ngettext("Contract notice dates and licence renewals in the coming %(months)s month",
+                 "Contract notice dates and licence renewals in the coming %(months)s months",
+                 DUE_MONTHS_DEFAULT) % {"months": DUE_MONTHS_DEFAULT},
         charts.fmt(len(due)), reverse("servicecatalog:due_list"),
-        _("%(count)s notice dates") % {"count": sum(1 for d in due if d.kind == "contract")},
+        ngettext("%(count)s notice date", "%(count)s notice dates", notices) % {
+            "count": notices},
     ))
     licences = Licence.objects.aggregate(count=Sum("count"), used=Sum("used"))
     total, used = licences["count"] or 0, licences["used"] or 0

@@ -14,9 +14,12 @@ from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
+from django.utils.translation import ngettext
 
 from orders.models import Order
 from organisation.models import Department
+
+from .. import charts
 
 S = Order.Status
 #: The states shown as columns of "orders by state and department" (no drafts).
@@ -93,6 +96,14 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
 
 def month_label(month: int) -> str:
     return str(MONTHS_3[month]).capitalize()
+
+
+def days(value: float | None) -> str:
+    """Whole days as the page writes them, the noun agreeing with the number shown: "1 dag",
+    "3 dagar" ("– dagar" when there is none)."""
+    # charts.fmt without decimals shows the whole part, so the noun agrees with int(value).
+    return ngettext("%(days)s day", "%(days)s days", int(value or 0)) % {
+        "days": charts.fmt(value)}
 
 
 def month_bounds(year: int, month: int) -> tuple[date, date]:

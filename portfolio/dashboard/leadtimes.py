@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import npgettext
 
 from orders.models import Order
 
@@ -272,19 +273,24 @@ def lead_times(base: QuerySet[Order], filters: Filters) -> LeadTimes:
         unit_decimals=1,
     )
     parts = []
-    if year_row.decision.count:
+    decided, delivered = year_row.decision.count, year_row.delivery.count
+    if decided:
         parts.append(_(
             "From submitted to decided took %(median)s days in the median and at most "
-            "%(p90)s days for nine orders in ten (%(count)s decided in %(year)s)."
+            "%(p90)s days for nine orders in ten (%(decided)s)."
         ) % {"median": charts.fmt(year_row.decision.median, 1),
              "p90": charts.fmt(year_row.decision.p90, 1),
-             "count": year_row.decision.count, "year": filters.year})
-    if year_row.delivery.count:
+             "decided": npgettext("orders", "%(count)s decided in %(year)s",
+                                  "%(count)s decided in %(year)s", decided) % {
+                 "count": decided, "year": filters.year}})
+    if delivered:
         parts.append(_(
             "From decided to delivered took %(median)s days in the median, %(p90)s days at "
-            "the 90th percentile (%(count)s delivered)."
+            "the 90th percentile (%(delivered)s)."
         ) % {"median": charts.fmt(year_row.delivery.median, 1),
-             "p90": charts.fmt(year_row.delivery.p90, 1), "count": year_row.delivery.count})
+             "p90": charts.fmt(year_row.delivery.p90, 1),
+             "delivered": npgettext("orders", "%(count)s delivered", "%(count)s delivered",
+                                    delivered) % {"count": delivered}})
     result.summary = " ".join(parts) or _(
         "No order was decided or delivered in %(year)s.") % {"year": filters.year}
     return result

@@ -8,6 +8,7 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from orders.models import Order
 from orders.permissions import orders_visible_to
@@ -17,7 +18,7 @@ from .. import charts
 from .backlog import Backlog, backlog
 from .board import BoardFigures, board_figures
 from .catalogue import KeyFigure, catalogue_figures
-from .common import Filters, S
+from .common import Filters, S, days
 from .leadtimes import LeadTimes, lead_times
 from .overdue import Overdue, overdue
 from .projects import ProjectFigures, project_figures
@@ -67,18 +68,20 @@ def build(user: User, filters: Filters, today: date | None = None,
         catalogue=catalogue_figures(filters, today),
         trends=trends(filters),
     )
+    red, missing = dashboard.projects.health[0], dashboard.projects.missing_reports
     dashboard.tiles = [
         KeyFigure(_("Waiting for a decision"), charts.fmt(queue.decision.count),
                   queue.decision.href,
-                  _("median %(days)s days") % {"days": charts.fmt(queue.decision.median)}),
+                  _("median %(days)s") % {"days": days(queue.decision.median)}),
         KeyFigure(_("Waiting for delivery"), charts.fmt(queue.delivery.count),
                   queue.delivery.href,
-                  _("median %(days)s days") % {"days": charts.fmt(queue.delivery.median)}),
+                  _("median %(days)s") % {"days": days(queue.delivery.median)}),
         KeyFigure(_("Ready for BIT"), charts.fmt(queue.ready_for_decision),
                   dashboard.board.href),
-        KeyFigure(_("Projects red"), charts.fmt(dashboard.projects.health[0].count),
-                  dashboard.projects.health[0].href),
-        KeyFigure(_("Status reports missing"), charts.fmt(dashboard.projects.missing_reports),
-                  dashboard.projects.missing_href),
+        # The tile writes its number before its words: "1 rött projekt", "2 röda projekt".
+        KeyFigure(ngettext("Project red", "Projects red", red.count), charts.fmt(red.count),
+                  red.href),
+        KeyFigure(ngettext("Status report missing", "Status reports missing", missing),
+                  charts.fmt(missing), dashboard.projects.missing_href),
     ]
     return dashboard

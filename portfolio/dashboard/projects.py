@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Sum, Window
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext
 
 from organisation.models import User
 
@@ -114,13 +114,21 @@ def project_figures(user: User, filters: Filters, today: date,
         [(p.name, float(p.budget or 0), float(p.actual_cost), p.get_absolute_url())
          for p in result.shown],
     )
-    result.summary = ngettext(
-        "%(count)s open project: %(red)s red, %(amber)s amber, %(green)s green, %(none)s "
-        "not reported. Actuals %(actual)s SEK of a budget of %(budget)s SEK.",
-        "%(count)s open projects: %(red)s red, %(amber)s amber, %(green)s green, %(none)s "
-        "not reported. Actuals %(actual)s SEK of a budget of %(budget)s SEK.",
-        count,
-    ) % {"count": count, "red": counts[Health.RED], "amber": counts[Health.AMBER],
-         "green": counts[Health.GREEN], "none": counts["none"],
-         "actual": charts.fmt(result.actual), "budget": charts.fmt(result.budget)}
+    # Each count agrees with its own number: "1 röd, 2 gula".
+    red, amber, green, none = (counts[h] for h in HEALTHS)
+    result.summary = _(
+        "%(projects)s: %(red)s, %(amber)s, %(green)s, %(none)s. Actuals %(actual)s SEK of a "
+        "budget of %(budget)s SEK."
+    ) % {
+        "projects": ngettext("%(count)s open project", "%(count)s open projects", count) % {
+            "count": count},
+        "red": npgettext("health", "%(count)s red", "%(count)s red", red) % {"count": red},
+        "amber": npgettext("health", "%(count)s amber", "%(count)s amber", amber) % {
+            "count": amber},
+        "green": npgettext("health", "%(count)s green", "%(count)s green", green) % {
+            "count": green},
+        "none": npgettext("health", "%(count)s not reported", "%(count)s not reported",
+                          none) % {"count": none},
+        "actual": charts.fmt(result.actual), "budget": charts.fmt(result.budget),
+    }
     return result

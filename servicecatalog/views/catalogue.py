@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import npgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tyreso_it.core.exports import export_response
@@ -315,9 +316,12 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
             "refused": True,
         }, status=409)
     del request.session[IMPORT_SESSION_KEY]
-    messages.success(request, _(
-        "The import is done: %(created)s added and %(updated)s updated."
-    ) % {"created": result.created, "updated": result.updated})
+    messages.success(request, _("The import is done: %(created)s and %(updated)s.") % {
+        "created": npgettext("rows", "%(count)s added", "%(count)s added", result.created) % {
+            "count": result.created},
+        "updated": npgettext("rows", "%(count)s updated", "%(count)s updated",
+                             result.updated) % {"count": result.updated},
+    })
     if result.kind == "integrations":
         return redirect("servicecatalog:systemmap")
     return redirect("servicecatalog:service_list")

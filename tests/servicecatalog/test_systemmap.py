@@ -340,8 +340,8 @@ def test_a_deploy_that_changes_the_kept_markup_never_serves_the_former(
     """The kept markup is keyed by a digest of the templates that write it: after a change to
     them (a new process reads them afresh), the map is drawn again, not read as kept."""
     from django.template import engines
-    from jinja2 import ChoiceLoader, DictLoader
 
+    from jinja2 import ChoiceLoader, DictLoader
     from servicecatalog import mapdrawing
 
     client.force_login(outsider)
