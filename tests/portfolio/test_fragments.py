@@ -34,9 +34,9 @@ def rows() -> list[Row]:
     order = Row(
         kind="order", title="Kort & snabb", url="/bestallningar/3/", reference="IT-2026-0003",
         department=None, start=date(2026, 4, 1), end=date(2026, 4, 2), status="Planerad",
-        status_value="planned", left="24.658", width="0.548", narrow=True,
+        status_value="planned", left="74.658", width="0.548", late=True,
         start_label="1 apr 2026", end_label="2 apr 2026", label="IT-2026-0003 Kort & snabb",
-        bar_class="gantt-bar gantt-bar-order gantt-bar-narrow",
+        bar_class="gantt-bar gantt-bar-order gantt-bar-late",
     )
     return [project, order]
 
