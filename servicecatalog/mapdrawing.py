@@ -8,17 +8,17 @@ kept in Django's cache under a key that holds the catalogue's version
 (`selectors.catalogue_version`): the next write gives a new key, so a change shows at once, in
 every process. A service's page keeps its neighbourhood the same way.
 
-What differs between readers is not kept: who may edit which integration (the edit links), and
-the integrations' owners' names, read on every request because a person's name has no history
-to version it by. Nor is the picture's `<style>` element: its rules are kept, the page writes
-the element, so that it can carry the response's nonce under a Content-Security-Policy.
+The table of integrations differs between readers: in who may edit which integration (the
+edit links), and in the integrations' owners' names, read on every request because a person's
+name has no history to version it by. It is kept too, under the catalogue's version and what
+makes it differ: the names as read now and the rows the reader may edit. Nor is the picture's
+`<style>` element kept: its rules are, and the page writes the element, so that it can carry
+the response's nonce under a Content-Security-Policy.
 
 The markup is in templates: the frame of the picture in
-templates/servicecatalog/includes/systemmap_picture.html; under jinja2/servicecatalog/ the
-picture's lines and systems (`systemmap_drawing.jinja`) and their rules
-(`systemmap_hover.jinja`), kept; a row's cells that are the same for every reader
-(`systemmap_cells.jinja`), kept; and the table (`systemmap_table.jinja`), written per request
-from those rows.
+templates/servicecatalog/includes/systemmap_picture.html, and under jinja2/servicecatalog/ the
+picture's lines and systems (`systemmap_drawing.jinja`), their rules (`systemmap_hover.jinja`)
+and the table (`systemmap_table.jinja`).
 """
 
 from __future__ import annotations
@@ -44,12 +44,12 @@ from .permissions import can_edit_catalogue
 #: Changed whenever the fields of what is kept change, so that a cache shared across a deploy
 #: never serves the former kind. A change to the kept markup needs no change here: the key
 #: holds a digest of the templates that write it (`templates_digest`).
-MARKUP_FORMAT = 3
+MARKUP_FORMAT = 4
 #: The templates whose output is kept.
 KEPT_TEMPLATES = (
     "servicecatalog/systemmap_drawing.jinja",
     "servicecatalog/systemmap_hover.jinja",
-    "servicecatalog/systemmap_cells.jinja",
+    "servicecatalog/systemmap_table.jinja",
 )
 #: A bound on how long an entry lives, beside the version in its key: translations change
 #: with a deploy and not with a write, and the maps of former versions are not kept long.
@@ -65,12 +65,7 @@ def _n(value: float, decimals: int = 1) -> str:
 @dataclass
 class DrawnMap:
     """A map as the cache keeps it: plain values, and the markup the templates rendered from
-    the catalogue as safe strings (which the cache gives back safe).
-
-    The table's rows are kept column by column, as lists of strings and numbers, so that
-    reading a map of 470 integrations from the cache makes a handful of objects, not
-    thousands.
-    """
+    the catalogue as safe strings (which the cache gives back safe)."""
 
     prefix: str = "map"
     caption: str = ""
@@ -84,14 +79,9 @@ class DrawnMap:
     drawing: SafeString = SafeString("")
     #: CSS: the lines a pointed-at system darkens.
     hover: SafeString = SafeString("")
+    #: The integrations on the map, and each one's owner.
     pks: list[int] = field(default_factory=list)
-    #: Each row's cells that are the same for every reader (all but the owner and the edit
-    #: link).
-    cells: list[SafeString] = field(default_factory=list)
     owner_ids: list[int | None] = field(default_factory=list)
-    edit_urls: list[str] = field(default_factory=list)
-    #: Each integration in words, for the edit link's accessible name.
-    names: list[str] = field(default_factory=list)
     #: The rows each person may edit, by the id of a system owner or manager at either end.
     editors: dict[int, list[int]] = field(default_factory=dict)
 
@@ -108,13 +98,14 @@ class DrawnMap:
         return set(self.editors.get(user.pk, ()))
 
 
-def _urls() -> Callable[[int], str]:
-    """A service's address, each looked up once however often it is drawn."""
+def _urls(name: str) -> Callable[[int], str]:
+    """The address of the view `name` for an object, each looked up once however often it is
+    drawn."""
     seen: dict[int, str] = {}
 
     def url(pk: int) -> str:
         if pk not in seen:
-            seen[pk] = reverse("servicecatalog:service", args=[pk])
+            seen[pk] = reverse(name, args=[pk])
         return seen[pk]
 
     return url
@@ -145,25 +136,17 @@ def _node(node: Node, url: Callable[[int], str]) -> dict[str, Any]:
 def draw(integrations: list[Integration], layout: SystemMap | None, caption: str) -> DrawnMap:
     """The map of `integrations`, loaded with both ends and their departments
     (`selectors.integration_list`), laid out as `layout` (None: no picture)."""
-    url = _urls()
     drawn = DrawnMap(caption=caption)
-    cells = engines["jinja2"].env.get_template("servicecatalog/systemmap_cells.jinja").module
     for integration in integrations:
         source, target = integration.source, integration.target
         drawn.pks.append(integration.pk)
-        drawn.cells.append(SafeString(cells.cells(
-            integration, source_url=url(source.pk), target_url=url(target.pk),
-            both=integration.direction == Integration.Direction.BOTH,
-        )))
         drawn.owner_ids.append(integration.owner_id)
-        drawn.edit_urls.append(reverse("servicecatalog:integration_edit",
-                                       args=[integration.pk]))
-        drawn.names.append(str(integration))
         editors = {source.system_owner_id, source.system_manager_id,
                    target.system_owner_id, target.system_manager_id}
         for person in editors - {None}:
             drawn.editors.setdefault(person, []).append(integration.pk)
     if layout is not None and integrations:
+        url = _urls("servicecatalog:service")
         drawn.prefix, drawn.summary = layout.prefix, layout.summary
         drawn.width, drawn.height, drawn.min_width = layout.width, layout.height, layout.min_width
         drawn.legend = list(layout.departments)
@@ -208,6 +191,32 @@ def cached[T](version: str, what: str, make: Callable[[], T]) -> T:
 def cached_map(version: str, what: str, make: Callable[[], DrawnMap]) -> DrawnMap:
     """A drawn map, as `cached` keeps it: by its fields, which are plain values."""
     return DrawnMap(**cached(version, what, lambda: vars(make())))
+
+
+def table(drawn: DrawnMap, user: User, *, version: str, what: str,
+          load: Callable[[], list[Integration]], caption: str, table_id: str,
+          next_pk: int | None = None) -> SafeString:
+    """The table of integrations of the map `what` as `user` reads it: the text alternative
+    of the picture, each integration with its owner's name and, where the reader may edit it
+    (`DrawnMap.editable`), an edit link (back to the service `next_pk` once saved).
+
+    Kept like the map, under the catalogue's `version`, and under the owners' names as read
+    now and the rows the reader may edit: a renamed owner or another reader's rights give
+    another key. `load` reads the map's integrations when the table is to be written."""
+    editable = drawn.editable(user)
+    owners = owner_names(drawn)
+    reader = hashlib.sha256(repr(
+        (sorted(owners.items()), sorted(editable), next_pk, caption, table_id)
+    ).encode()).hexdigest()[:20]
+    return cached(version, f"{what}:table:{reader}", lambda: _render(
+        "servicecatalog/systemmap_table.jinja", {
+            "integrations": load(), "owners": owners, "editable": editable,
+            "caption": caption, "table_id": table_id,
+            "edit_query": f"?next={next_pk}" if next_pk else "",
+            "service_url": _urls("servicecatalog:service"),
+            "edit_url": _urls("servicecatalog:integration_edit"),
+            "both_ways": Integration.Direction.BOTH,
+        }))
 
 
 def owner_names(drawn: DrawnMap) -> dict[int, str]:

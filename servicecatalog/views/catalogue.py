@@ -10,6 +10,8 @@ early with 403 so nobody fills in a form they cannot save.
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -24,7 +26,7 @@ from tyreso_it.core.exports import export_response
 
 from .. import forms, imports, mapdrawing, selectors, services
 from ..maplayout import neighbourhood_map
-from ..models import Service
+from ..models import Integration, Service
 from ..permissions import (
     can_edit_catalogue,
     can_edit_service,
@@ -134,16 +136,6 @@ def _service_context(request: HttpRequest, service: Service) -> dict:
     }
 
 
-def _neighbourhood(service_pk: int) -> mapdrawing.DrawnMap:
-    """The service's part of the system map, as a picture and a table: drawn from its
-    integrations, the service itself as they name it."""
-    integrations = list(selectors.integration_list(service_id=service_pk))
-    centre = next((s for i in integrations for s in (i.source, i.target)
-                   if s.pk == service_pk), None)
-    drawing = neighbourhood_map(centre, integrations, prefix="nb") if centre else None
-    return mapdrawing.draw(integrations, drawing, _("The systems this one exchanges data with."))
-
-
 @require_GET
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The neighbourhood changes only with the catalogue: kept in the cache under its version,
@@ -151,16 +143,33 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version = selectors.catalogue_version()
     service = _get_service(pk)
     user = request.user
-    drawn = mapdrawing.cached_map(version, f"service-{service.pk}",
-                                  lambda: _neighbourhood(service.pk))
+
+    @cache
+    def integrations() -> list[Integration]:
+        return list(selectors.integration_list(service_id=service.pk))
+
+    def neighbourhood() -> mapdrawing.DrawnMap:
+        """The service's part of the system map: drawn from its integrations, the service
+        itself as they name it."""
+        centre = next((s for i in integrations() for s in (i.source, i.target)
+                       if s.pk == service.pk), None)
+        drawing = neighbourhood_map(centre, integrations(), prefix="nb") if centre else None
+        return mapdrawing.draw(integrations(), drawing,
+                               _("The systems this one exchanges data with."))
+
+    what = f"service-{service.pk}"
+    drawn = mapdrawing.cached_map(version, what, neighbourhood)
     context = _service_context(request, service)
     context.update({
         "can_edit": can_edit_service(user, service),
         "can_order": service.orderable and service.lifecycle != Service.Lifecycle.RETIRED,
         "open_orders": selectors.service_open_orders(user, service),
         "map": drawn,
-        "owners": mapdrawing.owner_names(drawn),
-        "editable": drawn.editable(user),
+        "map_table": mapdrawing.table(
+            drawn, user, version=version, what=what, load=integrations,
+            caption=_("Integrations of this system"), table_id="nb-table",
+            next_pk=service.pk,
+        ) if drawn else "",
     })
     return render(request, "servicecatalog/service_detail.html", context)
 

@@ -10,6 +10,9 @@ since the table beside the map states every integration in words.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -35,21 +38,30 @@ def _may_add_integrations(user) -> bool:
     return can_edit_catalogue(user) or selectors.services_edited_by(user).exists()
 
 
-def _drawn_map(version: str, department, system) -> mapdrawing.DrawnMap:
-    """The map of the chosen department or system, or the whole map."""
+def _chosen_map(version: str, department, system,
+                ) -> tuple[mapdrawing.DrawnMap, str, Callable[[], list[Integration]]]:
+    """The map of the chosen department or system, or the whole map; its name in the cache;
+    and how to read its integrations (at most once a request), should its table be written."""
     if system is not None:
         caption = _("The system and the systems it exchanges data with.")
+        what = f"system-{system.pk}"
     elif department is not None:
         caption = _("The department's systems (filled circles) and the systems they exchange "
                     "data with (open circles).")
+        what = f"department-{department.pk}"
     else:
         caption = _("Systems with integrations, grouped by owning department.")
+        what = "all"
 
-    def make() -> mapdrawing.DrawnMap:
-        integrations = list(selectors.integration_list(
+    @cache
+    def load() -> list[Integration]:
+        return list(selectors.integration_list(
             department_id=department.pk if department else None,
             service_id=system.pk if system else None,
         ))
+
+    def make() -> mapdrawing.DrawnMap:
+        integrations = load()
         if system is not None:
             centre = next((s for i in integrations for s in (i.source, i.target)
                            if s.pk == system.pk), None)
@@ -59,13 +71,7 @@ def _drawn_map(version: str, department, system) -> mapdrawing.DrawnMap:
                                  department_id=department.pk if department else None)
         return mapdrawing.draw(integrations, drawing, caption)
 
-    if system is not None:
-        what = f"system-{system.pk}"
-    elif department is not None:
-        what = f"department-{department.pk}"
-    else:
-        what = "all"
-    return mapdrawing.cached_map(version, what, make)
+    return mapdrawing.cached_map(version, what, make), what, load
 
 
 @require_GET
@@ -78,12 +84,14 @@ def systemmap(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     department, system = data.get("department"), data.get("system")
-    drawn = _drawn_map(version, department, system)
+    drawn, what, load = _chosen_map(version, department, system)
     return render(request, "servicecatalog/systemmap.html", {
         "form": form,
         "map": drawn,
-        "owners": mapdrawing.owner_names(drawn),
-        "editable": drawn.editable(request.user),
+        "map_table": mapdrawing.table(
+            drawn, request.user, version=version, what=what, load=load,
+            caption=_("Every integration on the map"), table_id="map-table",
+        ) if drawn else "",
         "department": department,
         "system": system,
         "query": request.GET.urlencode(),

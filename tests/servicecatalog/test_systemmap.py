@@ -347,7 +347,7 @@ def test_a_deploy_that_changes_the_kept_markup_never_serves_the_former(
     client.force_login(outsider)
     assert "data-new-markup" not in html(client.get(MAP))  # drawn and kept
     env = engines["jinja2"].env
-    name = "servicecatalog/systemmap_cells.jinja"
+    name = "servicecatalog/systemmap_table.jinja"
     source = env.loader.get_source(env, name)[0].replace('<td class="direction"',
                                                          '<td data-new-markup class="direction"')
     monkeypatch.setattr(env, "loader", ChoiceLoader([DictLoader({name: source}), env.loader]))
