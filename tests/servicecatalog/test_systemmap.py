@@ -178,12 +178,15 @@ def test_the_pictures_style_carries_the_nonce_of_a_content_security_policy(
     carries the response's own nonce, and the policy admits it."""
     from django.utils.csp import CSP
 
-    settings.MIDDLEWARE = ["django.middleware.csp.ContentSecurityPolicyMiddleware",
-                           *settings.MIDDLEWARE]
+    middleware = "django.middleware.csp.ContentSecurityPolicyMiddleware"
+    if middleware not in settings.MIDDLEWARE:
+        settings.MIDDLEWARE = [middleware, *settings.MIDDLEWARE]
     django_templates, jinja = settings.TEMPLATES
     options = django_templates["OPTIONS"]
-    settings.TEMPLATES = [{**django_templates, "OPTIONS": {**options, "context_processors": [
-        *options["context_processors"], "django.template.context_processors.csp"]}}, jinja]
+    processors = options["context_processors"]
+    if "django.template.context_processors.csp" not in processors:
+        settings.TEMPLATES = [{**django_templates, "OPTIONS": {**options, "context_processors": [
+            *processors, "django.template.context_processors.csp"]}}, jinja]
     settings.SECURE_CSP = {"default-src": [CSP.SELF], "style-src": [CSP.SELF, CSP.NONCE]}
     client.force_login(outsider)
     for url in (MAP, MAP, systems["Elevregister"].get_absolute_url()):  # drawn, then kept
