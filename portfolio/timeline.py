@@ -47,6 +47,11 @@ PLANNED_ORDER_STATES = (
 )
 #: Rows (projects and planned orders) on one page of the timeline.
 ROWS_PER_PAGE = 50
+#: A bar that starts past this share of the period shown (in percent) has its label end where
+#: the bar ends, instead of start where it starts, so that the label stays on the chart.
+LATE_START = 60
+#: Today's line past this share of the period has its label on its left, for the same reason.
+LATE_TODAY = 92
 #: What an order's row shows.
 ORDER_FIELDS = ("title", "reference", "department", "planned_start", "planned_end", "status")
 
@@ -94,7 +99,7 @@ class Row:
     width: str = "0"
     starts_before: bool = False
     ends_after: bool = False
-    narrow: bool = False  # too short for its label
+    late: bool = False  # starts late in the period: its label ends where the bar ends
     milestones: list[Mark] = field(default_factory=list)
     health_label: str = ""
     start_label: str = ""
@@ -169,6 +174,10 @@ class Timeline:
     @property
     def quarters_of_year(self) -> list[str]:
         return [_("Q%(number)s") % {"number": number} for number in range(1, 5)]
+
+    @property
+    def today_late(self) -> bool:
+        return self.today_left is not None and float(self.today_left) > LATE_TODAY
 
     @property
     def order_count(self) -> int:
@@ -320,14 +329,15 @@ def build(user: User, year: int, department: Department | None = None,
     def place(row: Row) -> Row:
         row.start_label, row.end_label = day_label(row.start), day_label(row.end)
         start, end = max(row.start, first), min(row.end, last)
-        row.left = _pct(left_of(start))
-        width = max(((end - start).days + 1) / days * 100, 0.4)
-        row.width, row.narrow = _pct(width), width < 5
+        left = left_of(start)
+        row.left = _pct(left)
+        row.width = _pct(max(((end - start).days + 1) / days * 100, 0.4))
+        row.late = left > LATE_START
         row.starts_before, row.ends_after = row.start < first, row.end > last
         row.label = f"{row.reference} {row.title}" if row.reference else row.title
         row.bar_class = " ".join(name for name, on in (
             (f"gantt-bar gantt-bar-{row.kind}", True), ("gantt-cut-start", row.starts_before),
-            ("gantt-cut-end", row.ends_after), ("gantt-bar-narrow", row.narrow)) if on)
+            ("gantt-cut-end", row.ends_after), ("gantt-bar-late", row.late)) if on)
         return row
 
     timeline = Timeline(year=year, quarter=quarter, first=first, last=last, rows=[],

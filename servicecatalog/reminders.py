@@ -200,7 +200,9 @@ def contract_reminders_due(today: date) -> list[Due]:
                 left,
             ) % {"title": contract.title, "supplier": contract.supplier.name,
                  "date": _day(notice), "days": left},
-            _("Period: %(start)s – %(end)s. Notice period: %(months)s months.") % {
+            ngettext("Period: %(start)s – %(end)s. Notice period: %(months)s month.",
+                     "Period: %(start)s – %(end)s. Notice period: %(months)s months.",
+                     contract.notice_months) % {
                 "start": _day(contract.starts_on), "end": _day(contract.ends_on),
                 "months": contract.notice_months},
             _("Renewal terms: %(terms)s") % {"terms": contract.renewal_terms}

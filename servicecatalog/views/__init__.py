@@ -1,3 +1,4 @@
 """The catalogue's pages, one module per part: the catalogue and its services
-(`catalogue`), the system map and integrations (`systemmap`, written out by `mapmarkup`),
-and the management plans, suppliers, contracts and licences (`plans`, `contracts`)."""
+(`catalogue`), the system map and integrations (`systemmap`, laid out by
+`servicecatalog.maplayout` and drawn through `servicecatalog.mapdrawing`), and the
+management plans, suppliers, contracts and licences (`plans`, `contracts`)."""

@@ -10,29 +10,30 @@ early with 403 so nobody fills in a form they cannot save.
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csp import get_nonce
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import npgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tyreso_it.core.exports import export_response
 
-from .. import forms, imports, key_figures, selectors, services
-from ..models import Service
+from .. import forms, imports, key_figures, mapdrawing, selectors, services
+from ..maplayout import neighbourhood_map
+from ..models import Integration, Service
 from ..permissions import (
     can_edit_catalogue,
     can_edit_service,
     sees_contract_values,
     sees_internal,
 )
-from . import mapmarkup
-from .systemmap import neighbourhood_map
 
 PAGE_SIZE = 50
 EXPORT_FORMATS = {"csv", "xlsx"}
@@ -136,16 +137,6 @@ def _service_context(request: HttpRequest, service: Service) -> dict:
     }
 
 
-def _neighbourhood(service_pk: int) -> mapmarkup.MapMarkup:
-    """The service's part of the system map, as a picture and a table: drawn from its
-    integrations, the service itself as they name it."""
-    integrations = list(selectors.integration_list(service_id=service_pk))
-    centre = next((s for i in integrations for s in (i.source, i.target)
-                   if s.pk == service_pk), None)
-    drawing = neighbourhood_map(centre, integrations, prefix="nb") if centre else None
-    return mapmarkup.build(integrations, drawing, _("The systems this one exchanges data with."))
-
-
 @require_GET
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The neighbourhood changes only with the catalogue: kept in the cache under its version,
@@ -153,8 +144,22 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version = selectors.catalogue_version()
     service = _get_service(pk)
     user = request.user
-    markup = mapmarkup.cached_markup(version, f"service-{service.pk}",
-                                     lambda: _neighbourhood(service.pk))
+
+    @cache
+    def integrations() -> list[Integration]:
+        return list(selectors.integration_list(service_id=service.pk))
+
+    def neighbourhood() -> mapdrawing.DrawnMap:
+        """The service's part of the system map: drawn from its integrations, the service
+        itself as they name it."""
+        centre = next((s for i in integrations() for s in (i.source, i.target)
+                       if s.pk == service.pk), None)
+        drawing = neighbourhood_map(centre, integrations(), prefix="nb") if centre else None
+        return mapdrawing.draw(integrations(), drawing,
+                               _("The systems this one exchanges data with."))
+
+    what = f"service-{service.pk}"
+    drawn = mapdrawing.cached_map(version, what, neighbourhood)
     context = _service_context(request, service)
     this_year = timezone.localdate().year
     figures = key_figures.service_key_figures(service, [this_year - 1, this_year])
@@ -164,13 +169,12 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit_service(user, service),
         "can_order": service.orderable and service.lifecycle != Service.Lifecycle.RETIRED,
         "open_orders": selectors.service_open_orders(user, service),
-        "markup": markup,
-        "map_svg": markup.picture(nonce=get_nonce(request)),
-        "map_table": markup.table(
+        "map": drawn,
+        "map_table": mapdrawing.table(
+            drawn, user, version=version, what=what, load=integrations,
             caption=_("Integrations of this system"), table_id="nb-table",
-            owners=mapmarkup.owner_names(markup), editable=markup.editable(user),
             next_pk=service.pk,
-        ) if markup else "",
+        ) if drawn else "",
     })
     return render(request, "servicecatalog/service_detail.html", context)
 
@@ -326,9 +330,12 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
             "refused": True,
         }, status=409)
     del request.session[IMPORT_SESSION_KEY]
-    messages.success(request, _(
-        "The import is done: %(created)s added and %(updated)s updated."
-    ) % {"created": result.created, "updated": result.updated})
+    messages.success(request, _("The import is done: %(created)s and %(updated)s.") % {
+        "created": npgettext("rows", "%(count)s added", "%(count)s added", result.created) % {
+            "count": result.created},
+        "updated": npgettext("rows", "%(count)s updated", "%(count)s updated",
+                             result.updated) % {"count": result.updated},
+    })
     if result.kind == "integrations":
         return redirect("servicecatalog:systemmap")
     return redirect("servicecatalog:service_list")

@@ -75,6 +75,32 @@ def _portfolio() -> None:
     snapshots.snapshot_take(date(today.year, 1, 31) if today.month > 1 else today)
 
 
+def assert_bar_labels_are_whole_and_clear(page) -> None:
+    """Every bar's label on the timeline shows whole (nothing cut, inside the chart) and no
+    milestone's diamond covers it."""
+    problems = page.evaluate("""() => {
+        const problems = [];
+        const overlap = (a, b) => a.left < b.right && b.left < a.right
+            && a.top < b.bottom && b.top < a.bottom;
+        for (const track of document.querySelectorAll(".gantt-body .gantt-track")) {
+            const chart = track.getBoundingClientRect();
+            for (const label of track.querySelectorAll(".gantt-bar-label")) {
+                const box = label.getBoundingClientRect();
+                const text = label.textContent;
+                if (label.scrollWidth > label.clientWidth + 1) problems.push(`cut: ${text}`);
+                if (box.left < chart.left - 1 || box.right > chart.right + 1)
+                    problems.push(`off the chart: ${text}`);
+                for (const mark of track.querySelectorAll(".gantt-milestone"))
+                    if (overlap(box, mark.getBoundingClientRect()))
+                        problems.push(`covered by a milestone: ${text}`);
+            }
+        }
+        return problems;
+    }""")
+    assert problems == []
+    assert page.locator(".gantt-bar-label").count() == page.locator(".gantt-bar").count()
+
+
 def test_the_dashboard_and_the_timeline_have_no_accessibility_violations(page):
     _portfolio()
     _log_in(page, "itchef")
@@ -91,6 +117,10 @@ def test_the_dashboard_and_the_timeline_have_no_accessibility_violations(page):
     page.wait_for_selector(".gantt")
     assert_accessible(page)
     assert page.locator(".gantt-today").count() == 1
+    for width in (1280, 600):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_bar_labels_are_whole_and_clear(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
     assert "E-arkiv" in page.locator("#h-timeline-table + .table-wrap").inner_text()
     # A count by department and quarter leads to the timeline of that quarter.
     page.locator("#h-timeline-departments ~ .table-wrap a").first.click()

@@ -57,3 +57,19 @@ def test_makemessages_keeps_a_fragments_line_numbers():
     lines = shim.splitlines()
     assert lines[1] == "gettext('One')"
     assert lines[3] == "gettext('Two'); gettext('Three')"
+
+
+def test_a_django_page_writes_a_fragment_with_the_values_it_names(tmp_path, settings):
+    """`{% fragment %}` renders a Jinja2 template inside a Django one: the page's own values
+    reach it only when named, each escaped once."""
+    from django.utils.safestring import mark_safe
+
+    (tmp_path / "row.jinja").write_text(
+        '<td title="{{ title }}">{{ cell }}</td><td>{{ secret|default("–") }}</td>')
+    django_backend, jinja_backend = settings.TEMPLATES
+    settings.TEMPLATES = [django_backend, {**jinja_backend, "DIRS": [tmp_path]}]
+    page = engines["django"].from_string(
+        '{% load fragments %}<tr>{% fragment "row.jinja" title=name cell=cell %}</tr>')
+    html = page.render({"name": 'A "B" <C>', "cell": mark_safe("<b>kept</b>"),
+                        "secret": "not named"})
+    assert html == '<tr><td title="A &#34;B&#34; &lt;C&gt;"><b>kept</b></td><td>–</td></tr>'

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from orders.models import Order
 from portfolio import dashboard
+from portfolio.dashboard import leadtimes, projects
 from portfolio.models import DashboardSnapshot
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ URL = reverse("portfolio:dashboard")
 
 @pytest.fixture
 def three_projects(make_project, monkeypatch):
-    monkeypatch.setattr(dashboard, "PROJECTS_SHOWN", 2)
+    monkeypatch.setattr(projects, "PROJECTS_SHOWN", 2)
     for name in ("Ett", "Två", "Tre"):
         make_project(name, budget=Decimal("100000"))
 
@@ -47,7 +48,7 @@ def test_each_project_figure_counts_the_projects_its_link_lists(client, make_pro
     also those past the first shown, by the project list's own conditions."""
     from portfolio import services
 
-    monkeypatch.setattr(dashboard, "PROJECTS_SHOWN", 1)
+    monkeypatch.setattr(projects, "PROJECTS_SHOWN", 1)
     reports = {"Röd": ("red", "green", "amber"), "Gul": ("green", "amber", "green"),
                "Grön": ("green", "green", "green"), "Utan rapport": None}
     for name, aspects in reports.items():
@@ -143,14 +144,14 @@ def test_on_postgresql_the_database_works_out_the_same_lead_times(department, it
     decided = Q(decided_at__gte=start, decided_at__lt=end, submitted_at__isnull=False)
     delivered = Q(delivered_at__gte=start, delivered_at__lt=end, decided_at__isnull=False)
     groups = [
-        dashboard._LeadGroup("decided_at", decided, {"decision": ("decided_at", "submitted_at")}),
-        dashboard._LeadGroup("delivered_at", delivered,
+        leadtimes._LeadGroup("decided_at", decided, {"decision": ("decided_at", "submitted_at")}),
+        leadtimes._LeadGroup("delivered_at", delivered,
                              {"delivery": ("delivered_at", "decided_at"),
                               "total": ("delivered_at", "submitted_at")}),
     ]
     orders = base.filter(decided | delivered)
-    in_database = dashboard._lead_in_database(orders, groups, 2026)
-    in_python = dashboard._lead_in_python(orders, groups)
+    in_database = leadtimes._lead_in_database(orders, groups, 2026)
+    in_python = leadtimes._lead_in_python(orders, groups)
     assert in_database["delivery"][4].count == 1 and in_database["decision"][1].count == 1
     for name in ("decision", "delivery", "total"):
         months = {m for m, lead in in_python[name].items() if lead.count}

@@ -233,3 +233,25 @@ def test_the_planned_orders_seen_are_those_the_order_permissions_give(
     # Writing an order gives no sight of it outside one's own departments.
     assert Order.objects.get(title="Skriven av Olga").pk not in ids(
         timeline.planned_orders_visible_to(orderer))
+
+
+def test_every_bar_writes_its_label_whole_and_a_late_one_ends_it_at_its_end(client, year,
+                                                                           it_chief):
+    """A bar's label (its phase or status) is written beside the bar, never cut to fit it:
+    a bar late in the period has its label end where the bar ends, to stay on the chart."""
+    client.force_login(it_chief)
+    response = client.get(URL + "?year=2026")
+    rows = {row.title: row for row in response.context["timeline"].rows}
+    content = response.content.decode()
+    assert not rows["Vinter"].late and rows["December"].late
+    december = content.split('title="December: ', 1)[0].rsplit("<a ", 1)[1]
+    assert "gantt-bar-late" in december
+    assert content.count('<span class="gantt-bar-label">') == len(rows)
+    assert '<span class="gantt-bar-label">Levererad</span>' in content
+
+
+def test_todays_label_stays_on_the_chart_at_the_end_of_the_year(year, it_chief):
+    late = timeline.build(it_chief, 2026, today=date(2026, 12, 28))
+    early = timeline.build(it_chief, 2026, today=date(2026, 6, 1))
+    assert late.today_late and not early.today_late
+    assert not timeline.build(it_chief, 2025, today=date(2026, 6, 1)).today_late  # no line

@@ -205,6 +205,16 @@ CONTRACT_HEADERS = ["Rubrik", "Avtalsnummer", "Leverantör", "Gäller från", "G
                     "Status"]
 
 
+def test_the_reminder_steps_agree_with_their_number_of_days(client, contract, outsider,
+                                                            settings):
+    settings.CONTRACT_NOTICE_REMINDER_DAYS = (30, 1)
+    client.force_login(outsider)
+    page = client.get(reverse("servicecatalog:contract", args=[contract.pk])).content.decode()
+    day = contract.notice_date - timedelta(days=1)
+    assert f"1 dag före: {day.day} " in page
+    assert "30 dagar före: " in page
+
+
 def test_the_contract_list_exports_its_columns_and_keeps_formula_text_as_text(
     client, supplier, contract, coordinator, outsider
 ):

@@ -95,6 +95,13 @@ def test_only_the_ordering_function_imports(client, orderer, outsider, departmen
     assert Service.objects.count() == 0
 
 
+def said(response) -> list[str]:
+    """The messages the response left for the next page."""
+    from django.contrib.messages import get_messages
+
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
 def test_the_import_page_offers_the_templates(client, coordinator):
     client.force_login(coordinator)
     page = client.get(UPLOAD).content.decode()
@@ -124,6 +131,7 @@ def test_a_valid_csv_is_previewed_without_writing_and_imported_on_confirm(
 
     response = confirm(client, response)
     assert response.status_code == 302 and response.url == reverse("servicecatalog:service_list")
+    assert said(response) == ["Importen är klar: 3 tillagda och 0 uppdaterade."]
     assert Service.objects.count() == before[0] + 3
     assert Category.objects.count() == before[2] + 2
     register = Service.objects.get(name="Elevregister")
@@ -167,9 +175,10 @@ def test_a_row_with_an_existing_name_updates_that_service(client, coordinator, d
     row = response.context["result"].rows[0]
     assert row.action == "update" and row.existing_id == existing.pk
     before = counts()
-    confirm(client, response)
+    response = confirm(client, response)
     existing.refresh_from_db()
     assert existing.support_hours == "Dygnet runt"
+    assert said(response) == ["Importen är klar: 0 tillagda och 1 uppdaterad."]
     assert existing.lifecycle == Service.Lifecycle.PHASING_OUT  # empty: left as it was
     assert Service.objects.count() == before[0]
 

@@ -207,9 +207,20 @@ def test_the_120_day_reminder_comes_on_the_day_summer_time_starts(contract):
     assert "27 juli 2026" in message.subject
     assert "Lönesystem" in message.subject and "Lönebolaget AB" in message.subject
     assert "120 dagar" in message.body
+    assert "Uppsägningstid: 6 månader." in message.body
     assert "Förlängs två år" in message.body
     assert contract.get_absolute_url() in message.body
     assert "900" not in message.body  # the value stays out of email
+
+
+def test_a_notice_period_of_one_month_is_written_in_the_singular(supplier, delivery_manager,
+                                                                  role_people):
+    Contract.objects.create(supplier=supplier, title="Kort avtal", starts_on=date(2024, 1, 1),
+                            ends_on=date(2026, 8, 27), notice_months=1,
+                            delivery_manager=delivery_manager)
+    assert reminders.contract_reminders_send(local(2026, 6, 27, 8)) == 1  # 30 days before
+    [message] = messages("contract-notice:")
+    assert "Uppsägningstid: 1 månad." in message.body
 
 
 def test_each_step_is_sent_once_on_its_day(contract):

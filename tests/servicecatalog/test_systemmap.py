@@ -14,8 +14,8 @@ import pytest
 from django.urls import reverse
 
 from servicecatalog import forms, selectors, services
+from servicecatalog.maplayout import circle_map, neighbourhood_map
 from servicecatalog.models import Integration, Service
-from servicecatalog.views.systemmap import circle_map, neighbourhood_map
 
 from .catalogue_data import make_integration, make_service
 
@@ -158,6 +158,45 @@ def test_everyone_reads_the_map_as_a_picture_and_a_table(client, outsider, links
     assert "integration_edit" not in table and "/andra/" not in table  # nothing to edit
 
 
+def test_the_map_speaks_swedish_in_its_caption_legend_and_table(client, outsider, links):
+    client.force_login(outsider)
+    page = html(client.get(MAP))
+    assert ">Tabellen nedan beskriver varje integration i ord.</a></figcaption>" in page
+    assert 'aria-label="Färger efter ägande förvaltning"' in page
+    assert '<th scope="col">Källsystem</th>' in page
+    assert "5 system och 5 integrationer." in page
+    # The legend's colours are drawn, not styled: no inline style beyond the picture's size.
+    figure = page.split('<figure class="systemmap"', 1)[1].split("</figure>", 1)[0]
+    assert figure.count("style=") == 1 and 'style="min-width: ' in figure
+
+
+def test_the_pictures_style_carries_the_nonce_of_a_content_security_policy(
+    client, outsider, links, systems, settings
+):
+    """The lines a pointed-at system darkens are kept with the map; the <style> element that
+    holds them is written per response, so under a Content-Security-Policy with a nonce it
+    carries the response's own nonce, and the policy admits it."""
+    from django.utils.csp import CSP
+
+    middleware = "django.middleware.csp.ContentSecurityPolicyMiddleware"
+    if middleware not in settings.MIDDLEWARE:
+        settings.MIDDLEWARE = [middleware, *settings.MIDDLEWARE]
+    django_templates, jinja = settings.TEMPLATES
+    options = django_templates["OPTIONS"]
+    processors = options["context_processors"]
+    if "django.template.context_processors.csp" not in processors:
+        settings.TEMPLATES = [{**django_templates, "OPTIONS": {**options, "context_processors": [
+            *processors, "django.template.context_processors.csp"]}}, jinja]
+    settings.SECURE_CSP = {"default-src": [CSP.SELF], "style-src": [CSP.SELF, CSP.NONCE]}
+    client.force_login(outsider)
+    for url in (MAP, MAP, systems["Elevregister"].get_absolute_url()):  # drawn, then kept
+        response = client.get(url)
+        nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+        styles = re.findall(r"<style([^>]*)>([^<]*)</style>", html(response))
+        assert styles == [(f' nonce="{nonce}"', styles[0][1])]
+        assert ":focus-visible)) .e-" in styles[0][1]
+
+
 def table_data(response, table_id: str = "map-table") -> set[str]:
     """The Data column of the table of integrations, as the reader sees it."""
     table = html(response).split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
@@ -296,6 +335,32 @@ def test_edit_links_are_the_readers_own_though_the_map_is_kept_for_all(
     assert edit_links(client.get(MAP)) == {
         str(i.pk) for i in links if manages.pk in {i.source_id, i.target_id}}
     assert client.get(MAP).context["can_add"]
+
+
+def test_a_deploy_that_changes_the_kept_markup_never_serves_the_former(
+    client, outsider, links, monkeypatch
+):
+    """The kept markup is keyed by a digest of the templates that write it: after a change to
+    them (a new process reads them afresh), the map is drawn again, not read as kept."""
+    from django.template import engines
+    from jinja2 import ChoiceLoader, DictLoader
+
+    from servicecatalog import mapdrawing
+
+    client.force_login(outsider)
+    assert "data-new-markup" not in html(client.get(MAP))  # drawn and kept
+    env = engines["jinja2"].env
+    name = "servicecatalog/systemmap_table.jinja"
+    source = env.loader.get_source(env, name)[0].replace('<td class="direction"',
+                                                         '<td data-new-markup class="direction"')
+    monkeypatch.setattr(env, "loader", ChoiceLoader([DictLoader({name: source}), env.loader]))
+    env.cache.clear()
+    mapdrawing.templates_digest.cache_clear()
+    try:
+        assert html(client.get(MAP)).count("data-new-markup") == len(links)
+    finally:
+        env.cache.clear()
+        mapdrawing.templates_digest.cache_clear()
 
 
 def test_the_map_is_drawn_when_the_cache_is_away(client, outsider, links, cache_away):
