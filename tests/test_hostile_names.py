@@ -118,6 +118,7 @@ class World:
         self._orders()
         self._meetings()
         self._portfolio()
+        self._costs()
 
     def _catalogue(self) -> None:
         self.supplier = Supplier.objects.create(name=evil("leverantör"),
@@ -235,6 +236,23 @@ class World:
                                                reason=LONG_TEXT)
         assert year == self.today.year
 
+    def _costs(self) -> None:
+        """This year's sharing of IT's costs, with a cost pool of a hostile name, shared by
+        the number of users between the hostile department and another."""
+        from costs import services as cost_services
+
+        other = factories.DepartmentFactory(name="Socialförvaltningen", short_name="SOC")
+        key_set = cost_services.key_set_create(actor=self.it_chief, year=self.today.year)
+        key_set = cost_services.key_set_update(
+            key_set_id=key_set.pk, actor=self.it_chief, revision=key_set.revision,
+            data={"contracts_basis": "users", "licences_basis": "users",
+                  "projects_basis": "users", "note": LONG_TEXT},
+            entries={self.department.pk: (30, Decimal("60")), other.pk: (20, Decimal("40"))})
+        self.pool = cost_services.cost_pool_create(
+            key_set_id=key_set.pk, actor=self.it_chief, revision=key_set.revision,
+            data={"name": evil("kostnadspost"), "amount": Decimal("1000.00"),
+                  "basis": "users"})
+
     def person(self, user) -> str:
         return str(user)
 
@@ -340,6 +358,26 @@ EXPORTS: list[Export] = [
                       w.person(w.coordinator), w.person(w.orderer)]),
     Export("raci:export", lambda w: _both("raci:export", w.version.number)(w),
            lambda w: [w.role.name, w.activity.name]),
+    # A service's key figures: its name and the year's figures, the same in every format.
+    Export("servicecatalog:service_report_export",
+           lambda w: [reverse("servicecatalog:service_report_export",
+                              args=[w.service.pk, w.today.year, fmt])
+                      for fmt in ("csv", "xlsx", "pdf")],
+           lambda w: [], count=3),
+    # IT's costs: the departments and the cost pool by their names.
+    Export("costs:year_export",
+           lambda w: [reverse("costs:year_export", args=[w.today.year, fmt])
+                      for fmt in ("csv", "xlsx", "pdf")],
+           lambda w: [w.department.name, w.pool.name], count=3),
+    Export("costs:items_export", _both("costs:items_export", lambda w: w.today.year),
+           lambda w: [w.pool.name]),
+    # The list of every cost is the same view as its export (above): its page is no file.
+    Export("costs:items", lambda w: [], lambda w: [], count=0),
+    Export("costs:department_export",
+           lambda w: [reverse("costs:department_export",
+                              args=[w.today.year, w.department.pk, fmt])
+                      for fmt in ("csv", "xlsx", "pdf")],
+           lambda w: [w.pool.name], count=3),
 ]
 
 

@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from board import services as board_services
 from board.models import AgendaItem, CalendarFeed
+from costs import services as cost_services
 from orders import services as order_services
 from orders.models import Order
 from organisation.models import Role
@@ -45,6 +46,7 @@ from portfolio import services as portfolio_services
 from raci.models import ConsultationTask, MatrixVersion
 from servicecatalog.models import ContinuityScenario, Licence, ManagementPlan
 from tests import factories
+from tests.security.headers import assert_security_headers
 from tests.servicecatalog.catalogue_data import (
     make_contract,
     make_integration,
@@ -70,6 +72,10 @@ BOARD = SEES_ALL
 DEPARTMENTS = frozenset({"orderer_soc", "orderer_buf", "it_lead_buf"})
 PORTFOLIO = SEES_ALL | DEPARTMENTS
 CHAIR = frozenset({"change_manager"})
+#: Keep IT's costs and their sharing (the IT chief), and see a department's share of a
+#: published year (its IT lead).
+COST_KEEPER = frozenset({"it_chief"})
+COST_READERS = COST_KEEPER | {"it_lead_buf"}
 
 #: Orders of the world: (department, state, written by the BUF orderer's colleague).
 BUF_STATES = tuple(factories.ALL_STATES)
@@ -277,6 +283,34 @@ ROUTES: dict[str, tuple[Case, ...] | str] = {
     "raci:draft_discard": POST_ONLY,
     "raci:draft_import": (Case(ok=frozenset({"it_chief"})),),
     "raci:consultation_answer": POST_ONLY,
+    # Key figures of a service: counts that name no order, readable as the catalogue is.
+    "servicecatalog:service_report": (Case({"pk": "service:buf", "year": "=2025"}, ok=PEOPLE),),
+    "servicecatalog:service_report_export": tuple(
+        Case({"pk": "service:buf", "year": "=2025", "fmt": f"={fmt}"}, ok=PEOPLE)
+        for fmt in ("csv", "xlsx", "pdf")),
+    # IT's costs: the IT chief's; a department's IT lead sees their department's share of a
+    # published year, never another department's nor a draft.
+    "costs:overview": (Case(ok=COST_READERS),),
+    "costs:year_create": POST_ONLY,
+    "costs:year": (Case({"year": "costs:published"}, ok=COST_KEEPER),
+                   Case({"year": "costs:draft"}, ok=COST_KEEPER)),
+    "costs:year_export": (Case({"year": "costs:published", "fmt": "=csv"}, ok=COST_KEEPER),),
+    "costs:items": (Case({"year": "costs:published"}, ok=COST_KEEPER),),
+    "costs:items_export": (Case({"year": "costs:draft", "fmt": "=csv"}, ok=COST_KEEPER),),
+    "costs:keys": (Case({"year": "costs:draft"}, ok=COST_KEEPER),),
+    "costs:pool_create": (Case({"year": "costs:draft"}, ok=COST_KEEPER),),
+    "costs:pool_edit": (Case({"year": "costs:draft", "pk": "costs:pool"}, ok=COST_KEEPER),),
+    "costs:pool_delete": POST_ONLY,
+    "costs:publish": POST_ONLY,
+    "costs:department": (
+        Case({"year": "costs:published", "department": "department:buf"}, ok=COST_READERS),
+        Case({"year": "costs:published", "department": "department:soc"}, ok=COST_KEEPER),
+        Case({"year": "costs:draft", "department": "department:buf"}, ok=COST_KEEPER)),
+    "costs:department_export": (
+        Case({"year": "costs:published", "department": "department:buf", "fmt": "=csv"},
+             ok=COST_READERS),
+        Case({"year": "costs:published", "department": "department:soc", "fmt": "=csv"},
+             ok=COST_KEEPER)),
 }
 
 
@@ -430,6 +464,27 @@ def world(module_transaction, media_root):
     objects["version"] = MatrixVersion.objects.get(status=MatrixVersion.Status.PUBLISHED)
     objects["consultation"] = ConsultationTask.objects.filter(
         order=orders["buf:in_preparation"].obj).first()
+    objects["department:buf"], objects["department:soc"] = buf, soc
+    # IT's costs: last year's sharing published, this year's a draft with a cost pool.
+    keeper = people["it_chief"]
+    published = cost_services.key_set_create(actor=keeper, year=now.year - 1)
+    published = cost_services.key_set_update(
+        key_set_id=published.pk, actor=keeper, revision=published.revision,
+        data={"contracts_basis": "users", "licences_basis": "users",
+              "projects_basis": "users"},
+        entries={buf.pk: (600, Decimal("60")), soc.pk: (400, Decimal("40"))})
+    cost_services.cost_pool_create(key_set_id=published.pk, actor=keeper,
+                                   revision=published.revision,
+                                   data={"name": "Nätverk", "amount": Decimal("100000.00"),
+                                         "basis": "users"})
+    published.refresh_from_db()
+    objects["costs:published"] = cost_services.key_set_publish(
+        key_set_id=published.pk, actor=keeper, revision=published.revision)
+    draft = cost_services.key_set_create(actor=keeper, year=now.year)
+    objects["costs:draft"] = draft
+    objects["costs:pool"] = cost_services.cost_pool_create(
+        key_set_id=draft.pk, actor=keeper, revision=draft.revision,
+        data={"name": "Support", "amount": Decimal("5000.00"), "basis": "users"})
     return SimpleNamespace(people={k: factories.fresh(v) for k, v in people.items()},
                            orders=orders, objects=objects, projects={
                                "BUF": SimpleNamespace(obj=projects["BUF"], department="BUF"),
@@ -446,6 +501,8 @@ def argument(world: SimpleNamespace, value: str) -> str:
         return obj.token
     if value == "version":
         return str(obj.number)
+    if value.startswith("costs:") and value != "costs:pool":
+        return str(obj.year)
     return str(obj.pk)
 
 
@@ -501,7 +558,12 @@ def fingerprint() -> tuple:
 
 
 def check_response(response, url: str, kind: str) -> list[str]:
-    """Checks of every response, whatever its address (headers, say). Problems, if any."""
+    """Checks of every response, whatever its address: the security headers (a strict
+    Content-Security-Policy, nothing a cache may keep). Problems, if any."""
+    try:
+        assert_security_headers(response)
+    except AssertionError as problem:
+        return [f"{url} as {kind}: {problem}"]
     return []
 
 
