@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from simple_history.utils import bulk_create_with_history
 
 from organisation.models import Department, User
+from tyreso_it.core.errors import ServiceError
 from tyreso_it.core.workflow import Transition, Workflow
 
 from .models import Basis, CostItem, CostKind, CostPool, DepartmentEntry, KeySet
@@ -34,15 +35,8 @@ KEY_FIELDS = ("contracts_basis", "licences_basis", "projects_basis", "note")
 POOL_FIELDS = ("name", "description", "amount", "basis")
 
 
-class CostError(Exception):
-    """A refused write, with a message fit to show the user (next to `field` if given)."""
-
-    status_code = 400
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class CostError(ServiceError):
+    """A refused write of this app (see tyreso_it.core.errors)."""
 
 
 class NotAllowed(CostError):

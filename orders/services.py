@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from organisation.models import Department, Provider, User
 from tyreso_it.core import uploads
+from tyreso_it.core.errors import ServiceError
 
 from . import permissions as perms
 from .models import (
@@ -40,15 +41,8 @@ from .notifications import notify_transition
 S = Order.Status
 
 
-class OrderError(Exception):
-    """A refused write, with a message fit to show the user."""
-
-    status_code = 400
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class OrderError(ServiceError):
+    """A refused write of this app (see tyreso_it.core.errors)."""
 
 
 class NotAllowed(OrderError):

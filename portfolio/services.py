@@ -19,20 +19,14 @@ from django.utils.translation import gettext as _
 from orders.models import Order
 from orders.permissions import is_change_manager
 from organisation.models import User
+from tyreso_it.core.errors import ServiceError
 
 from . import permissions as perms
 from .models import Health, Milestone, PortfolioEntry, Project, RankChange, StatusReport
 
 
-class PortfolioError(Exception):
-    """A refused write, with a message fit to show the user."""
-
-    status_code = 400
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class PortfolioError(ServiceError):
+    """A refused write of this app (see tyreso_it.core.errors)."""
 
 
 class NotAllowed(PortfolioError):

@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from orders.models import Order, OrderEvent
 from organisation.models import Role, User
 from organisation.roles import NO_ORDER_RIGHTS, SIGHT_EXCLUDED
+from tyreso_it.core.errors import ServiceError
 from tyreso_it.core.services import outbox_enqueue
 
 from . import flow
@@ -30,15 +31,8 @@ V = MatrixVersion.Status
 Letters = Mapping[tuple[int, int], str]
 
 
-class MatrixError(Exception):
-    """A refused write, with a message fit to show the user."""
-
-    status_code = 400
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class MatrixError(ServiceError):
+    """A refused write of this app (see tyreso_it.core.errors)."""
 
 
 class NotAllowed(MatrixError):

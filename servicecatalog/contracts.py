@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from organisation.models import User
+from tyreso_it.core.errors import ServiceError
 
 from .models import Contract, Licence, Service, Supplier
 from .permissions import can_edit_catalogue
@@ -40,15 +41,8 @@ LICENCE_FIELDS = (
 DUE_MONTHS_DEFAULT, DUE_MONTHS_MAX = 6, 36
 
 
-class ContractError(Exception):
-    """A refused write, with a message fit to show the user."""
-
-    status_code = 400
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ContractError(ServiceError):
+    """A refused write of this app (see tyreso_it.core.errors)."""
 
 
 class NotAllowed(ContractError):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from organisation.models import User
+from tyreso_it.core.errors import ServiceError
 from tyreso_it.core.workflow import Transition, Workflow
 
 from .models import ContinuityScenario, ManagementPlan, Service
@@ -38,15 +39,8 @@ MANAGED_LIFECYCLES = (Service.Lifecycle.IN_USE, Service.Lifecycle.PHASING_OUT)
 YEARS_BACK, YEARS_AHEAD = 10, 1
 
 
-class PlanError(Exception):
-    """A refused write, with a message fit to show the user."""
-
-    status_code = 400
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class PlanError(ServiceError):
+    """A refused write of this app (see tyreso_it.core.errors)."""
 
 
 class NotAllowed(PlanError):

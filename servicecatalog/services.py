@@ -20,21 +20,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from organisation.models import User
+from tyreso_it.core.errors import ServiceError
 
 from .models import Category, Integration, Service, ServiceLevel
 from .permissions import can_edit_catalogue, can_edit_service
 from .selectors import integration_version, service_version
 
 
-class CatalogueError(Exception):
-    """A refused write, with a message fit to show the user."""
-
-    status_code = 400
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class CatalogueError(ServiceError):
+    """A refused write of this app (see tyreso_it.core.errors)."""
 
 
 class NotAllowed(CatalogueError):

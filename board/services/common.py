@@ -6,21 +6,15 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from organisation.models import User
+from tyreso_it.core.errors import ServiceError
 
 from ..models import AgendaItem, Meeting
 
 S = Meeting.Status
 
 
-class BoardError(Exception):
-    """A refused write, with a message fit to show the user."""
-
-    status_code = 400
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class BoardError(ServiceError):
+    """A refused write of this app (see tyreso_it.core.errors)."""
 
 
 class NotAllowed(BoardError):
