@@ -41,6 +41,15 @@ BATCH = 500
 SAMPLE = 10
 FINISHED = (Order.Status.CLOSED, Order.Status.REJECTED, Order.Status.WITHDRAWN)
 LOGIN_MODELS = (AccessLog, AccessFailureLog, AccessAttempt)
+#: The order rules are applied (and planned) in: history before the comments and
+#: attachments, so that what the dry run counts for each is what the run then does (the
+#: history of a deleted comment goes with it). Only deleting whole orders overlaps the rest.
+APPLY_ORDER = (Kind.CLOSED_ORDERS, Kind.HISTORY, Kind.ATTACHMENTS, Kind.COMMENTS,
+               Kind.PERSONAL_DATA, Kind.OUTBOX, Kind.LOGIN_RECORDS)
+
+
+def in_order(rules: Iterable[RetentionRule]) -> list[RetentionRule]:
+    return sorted(rules, key=lambda rule: APPLY_ORDER.index(rule.kind))
 
 
 # --- what is due -------------------------------------------------------------------------
@@ -144,7 +153,7 @@ def plan(rules: Iterable[RetentionRule], now: datetime | None = None) -> list[St
     """What the rules would do now, touching nothing."""
     now = now or timezone.now()
     steps = []
-    for rule in rules:
+    for rule in in_order(rules):
         if rule.is_kept:
             steps.append(Step(rule, None))
             continue
@@ -304,7 +313,7 @@ def apply(rules: Iterable[RetentionRule], *, actor: User | None = None,
     now = now or timezone.now()
     run = uuid.uuid4()
     outcomes = []
-    for rule in rules:
+    for rule in in_order(rules):
         if rule.is_kept:
             continue
         cutoff = rule.cutoff(now)
