@@ -52,3 +52,14 @@ def handles_personal_data(user: User) -> bool:
 def sees_records(user: User) -> bool:
     """May open the records pages at all (the menu's link asks this)."""
     return keeps_records(user) or holds_orders(user) or handles_personal_data(user)
+
+
+def records_home(user: User) -> str:
+    """The records page the menu leads `user` to (a URL name), or "" for none."""
+    if keeps_records(user):
+        return "records:schedule"
+    if holds_orders(user):
+        return "records:holds"
+    if handles_personal_data(user):
+        return "records:people"
+    return ""
