@@ -17,6 +17,7 @@ reached that state (`status_changed_at`).
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,7 +30,6 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from board.models import AgendaItem
 from orders.models import Attachment, Comment, Order
 from organisation.models import User
 from tyreso_it.core.models import OutboxMessage
@@ -72,7 +72,10 @@ def order_histories() -> list[tuple[type[models.Model], str]]:
     found: list[tuple[type[models.Model], str]] = []
     for model in apps.get_models():
         original = getattr(model, "instance_type", None)
-        if original is None or not hasattr(model, "history_id"):
+        # A model's own history (a many-to-many field's history belongs to the model that
+        # holds the field), and never that of the records kept here.
+        if (original is None or not hasattr(model, "history_date")
+                or original._meta.app_label == "records"):
             continue
         if original is Order:
             found.append((model, "id"))
@@ -83,13 +86,23 @@ def order_histories() -> list[tuple[type[models.Model], str]]:
     return sorted(found, key=lambda pair: pair[0]._meta.label)
 
 
+def protecting_relations() -> list:
+    """The relations that refuse to let an order be deleted (on_delete=PROTECT)."""
+    return [relation for relation in Order._meta.related_objects
+            if getattr(relation, "on_delete", None) is models.PROTECT]
+
+
 def _order_query(kind: str, cutoff: datetime) -> models.QuerySet[Order]:
     orders = finished_before(cutoff)
     if kind == Kind.CLOSED_ORDERS:
-        # Orders in a meeting's minutes are part of those minutes, and an order once held
-        # keeps its hold's record beside it.
-        return (orders.exclude(Exists(AgendaItem.objects.filter(order=OuterRef("pk"))))
-                .exclude(Exists(LegalHold.objects.filter(order=OuterRef("pk")))))
+        # Whatever protects an order from deletion keeps it: an order in a meeting's
+        # minutes is part of them, a project's order belongs to the project, and an order
+        # once held keeps its hold's record beside it (and so for any protecting relation
+        # an app adds).
+        for relation in protecting_relations():
+            orders = orders.exclude(Exists(relation.related_model.objects.filter(
+                **{relation.field.name: OuterRef("pk")})))
+        return orders
     if kind == Kind.ATTACHMENTS:
         return orders.filter(Exists(Attachment.objects.filter(order=OuterRef("pk"))))
     if kind == Kind.COMMENTS:
@@ -214,6 +227,15 @@ def _delete_histories(ids: list[int], only: type[models.Model] | None = None) ->
     return deleted
 
 
+def _delete_rows(rows: models.QuerySet) -> int:
+    """Delete `rows` in one statement when nothing refers to them: Django would otherwise
+    load each row to write its last copy into history, which the culling deletes again
+    (the row's history goes with it, `_delete_histories`)."""
+    if rows.model._meta.related_objects:
+        return rows.delete()[0]
+    return rows._raw_delete(rows.db)
+
+
 def _delete_files(names: list[str]) -> None:
     storage = Attachment._meta.get_field("file").storage
 
@@ -229,12 +251,12 @@ def _act_on_orders(kind: str, ids: list[int]) -> int:
     if kind == Kind.HISTORY:
         return _delete_histories(ids)
     if kind == Kind.COMMENTS:
-        count = Comment.objects.filter(order__in=ids).delete()[0]
+        count = _delete_rows(Comment.objects.filter(order__in=ids))
         _delete_histories(ids, only=Comment)  # deleting leaves a last copy in history
         return count
     files = list(Attachment.objects.filter(order__in=ids).values_list("file", flat=True))
     if kind == Kind.ATTACHMENTS:
-        count = Attachment.objects.filter(order__in=ids).delete()[0]
+        count = _delete_rows(Attachment.objects.filter(order__in=ids))
         _delete_histories(ids, only=Attachment)
     else:  # the orders themselves, with everything that is theirs
         count = len(ids)
@@ -288,11 +310,13 @@ class Outcome:
     rule: RetentionRule
     count: int = 0
     batches: int = 0
+    seconds: float = 0.0
 
 
 def _batches(rule: RetentionRule, cutoff: datetime, run: uuid.UUID, actor: User | None,
              batch: Callable[[], tuple[int, list]]) -> Outcome:
     outcome = Outcome(rule)
+    started = time.perf_counter()
     while True:
         with transaction.atomic():
             count, items = batch()
@@ -304,6 +328,7 @@ def _batches(rule: RetentionRule, cutoff: datetime, run: uuid.UUID, actor: User 
                 items=items, started_by=actor)
         outcome.count += count
         outcome.batches += 1
+    outcome.seconds = time.perf_counter() - started
     return outcome
 
 

@@ -56,6 +56,7 @@ def measure_retention(*, log=print) -> dict[str, Any]:
         result["second_run_ms"] = _ms(started)
         result["planned"] = planned
         result["done"] = {o.rule.kind: o.count for o in outcomes}
+        result["rule_ms"] = {o.rule.kind: round(o.seconds * 1000, 1) for o in outcomes}
         result["batches"] = sum(o.batches for o in outcomes)
         result["second_run_done"] = sum(o.count for o in again)
         transaction.set_rollback(True)
