@@ -183,3 +183,25 @@ def test_the_nightly_run_is_scheduled():
 
     names = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert "records.tasks.apply_retention" in names
+
+
+def test_deleting_finished_orders_keeps_those_in_minutes(world, change_manager):
+    """An order on a meeting's agenda is part of the minutes (and a project's order part of
+    the project): whatever protects an order keeps it."""
+    from board import services as board_services
+
+    meeting = board_services.meeting_create(actor=change_manager,
+                                            starts_at=timezone.now() + timedelta(days=10))
+    in_minutes = factories.make_order(Order.Status.READY_FOR_DECISION,
+                                      department=world.old.department)
+    board_services.agenda_add_item(meeting_id=meeting.pk, actor=change_manager,
+                                   order=in_minutes)
+    Order.objects.filter(pk=in_minutes.pk).update(
+        status=Order.Status.CLOSED, status_changed_at=timezone.now() - LONG_AGO)
+    related = {(r.related_model.__name__, r.field.name) for r in retention.protecting_relations()}
+    assert {("AgendaItem", "order"), ("Project", "order"), ("LegalHold", "order")} <= related
+    set_rules(closed_orders=(1, "years", "delete"))
+    assert in_minutes.reference not in steps_by_kind()[K.CLOSED_ORDERS].sample
+    services.retention_apply()
+    assert Order.objects.filter(pk=in_minutes.pk).exists()
+    assert not Order.objects.filter(pk=world.old.pk).exists()
