@@ -169,6 +169,18 @@ def test_the_holds_page_does_not_grow_with_holds(client, rules, coordinator):
     orders = [factories.make_order("submitted") for _ in range(3)]
     services.legal_hold_set(order_id=orders[0].pk, actor=coordinator, reason="a")
     few = _count(client, url)
+    assert few == ACCESS_TOKEN + 1
     for order in orders[1:]:
         services.legal_hold_set(order_id=order.pk, actor=coordinator, reason="b")
+    assert _count(client, url) == few
+
+
+def test_the_people_found_do_not_grow_the_queries(client, rules, it_chief, department):
+    client.force_login(it_chief)
+    url = reverse("records:people") + "?q=greta"
+    factories.make_orderer(department, username="greta1", first_name="Greta")
+    few = _count(client, url)
+    assert few == ACCESS_TOKEN + 1
+    for n in range(2, 6):
+        factories.make_orderer(department, username=f"greta{n}", first_name="Greta")
     assert _count(client, url) == few
