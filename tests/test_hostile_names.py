@@ -378,6 +378,12 @@ EXPORTS: list[Export] = [
                               args=[w.today.year, w.department.pk, fmt])
                       for fmt in ("csv", "xlsx", "pdf")],
            lambda w: [w.pool.name], count=3),
+    # A person's subject-access export: their name, and their orders' titles in the rows
+    # that name the orders.
+    Export("records:person_export",
+           lambda w: [reverse("records:person_export", args=[w.orderer.pk])],
+           lambda w: [str(w.orderer), Within(w.order.title), Within(w.department.name)],
+           count=1),
 ]
 
 

@@ -80,4 +80,11 @@ app.conf.beat_schedule = {
         "schedule": PORTFOLIO_SCAN_INTERVAL,
         "options": {"expires": PORTFOLIO_SCAN_INTERVAL},
     },
+    # Records: the retention schedule applied nightly, in batches, each logged in the
+    # culling record; a rerun finds nothing left to do.
+    "records-apply-retention": {
+        "task": "records.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 6 * 3600.0},
+    },
 }

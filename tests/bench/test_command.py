@@ -45,6 +45,8 @@ def test_the_benchmark_measures_and_writes_its_figures(tmp_path, capsys):
     services = {row["service"]: row for row in result["services"]}
     assert {"order_submit", "order_take_on", "minutes_sign_apply"} <= set(services)
     assert services["order_submit"]["n"] == 2
+    retention = result["retention"]
+    assert retention["run_ms"] > 0 and retention["second_run_done"] == 0
     assert result["http"] == {"note": "not measured (--no-http)"}
     assert result["summary"]["checks"] == len(report.all_checks(result))
 

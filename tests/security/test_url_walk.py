@@ -44,6 +44,7 @@ from orders.models import Order
 from organisation.models import Role
 from portfolio import services as portfolio_services
 from raci.models import ConsultationTask, MatrixVersion
+from records import services as records_services
 from servicecatalog.models import ContinuityScenario, Licence, ManagementPlan
 from tests import factories
 from tests.security.headers import assert_security_headers
@@ -76,6 +77,10 @@ CHAIR = frozenset({"change_manager"})
 #: published year (its IT lead).
 COST_KEEPER = frozenset({"it_chief"})
 COST_READERS = COST_KEEPER | {"it_lead_buf"}
+#: Keep the retention schedule and the culling record, and a person's personal data (the
+#: IT chief); set and lift legal holds (they and the ordering function).
+RECORD_KEEPER = frozenset({"it_chief"})
+HOLDERS = RECORD_KEEPER | ORDERING
 
 #: Orders of the world: (department, state, written by the BUF orderer's colleague).
 BUF_STATES = tuple(factories.ALL_STATES)
@@ -311,6 +316,17 @@ ROUTES: dict[str, tuple[Case, ...] | str] = {
              ok=COST_READERS),
         Case({"year": "costs:published", "department": "department:soc", "fmt": "=csv"},
              ok=COST_KEEPER)),
+    # Records: the retention schedule, its dry run and the culling record; legal holds; a
+    # person's subject-access export and pseudonymisation.
+    "records:schedule": (Case(ok=RECORD_KEEPER),),
+    "records:rule_edit": (Case({"pk": "records:rule"}, ok=RECORD_KEEPER),),
+    "records:dry_run": (Case(ok=RECORD_KEEPER),),
+    "records:culling_log": (Case(ok=RECORD_KEEPER),),
+    "records:holds": (Case(ok=HOLDERS),),
+    "records:hold_lift": POST_ONLY,
+    "records:people": (Case(ok=RECORD_KEEPER), Case({"q": "=bestallare"}, ok=RECORD_KEEPER)),
+    "records:person_export": (Case({"pk": "records:person"}, ok=RECORD_KEEPER),),
+    "records:person_pseudonymise": (Case({"pk": "records:person"}, ok=RECORD_KEEPER),),
 }
 
 
@@ -485,6 +501,11 @@ def world(module_transaction, media_root):
     objects["costs:pool"] = cost_services.cost_pool_create(
         key_set_id=draft.pk, actor=keeper, revision=draft.revision,
         data={"name": "Support", "amount": Decimal("5000.00"), "basis": "users"})
+    # Records: the schedule's rules, a finished order under a legal hold, and a person.
+    objects["records:rule"] = records_services.schedule_ensure()[0]
+    records_services.legal_hold_set(order_id=orders["buf:closed"].obj.pk,
+                                    actor=people["ordering"], reason="Hemlig prövning")
+    objects["records:person"] = people["orderer_buf"]
     return SimpleNamespace(people={k: factories.fresh(v) for k, v in people.items()},
                            orders=orders, objects=objects, projects={
                                "BUF": SimpleNamespace(obj=projects["BUF"], department="BUF"),

@@ -11,6 +11,7 @@ def navigation(request: HttpRequest) -> dict:
     from costs.permissions import sees_costs
     from orders.permissions import is_ordering_function, sees_all
     from organisation.selectors import standing_of
+    from records.permissions import records_home
 
     return {
         "nav_sees_all": sees_all(user),
@@ -21,4 +22,6 @@ def navigation(request: HttpRequest) -> dict:
         "nav_board": lambda: board_access(user),
         # IT's costs: the IT chief and deputy, and the departments' IT leads.
         "nav_costs": lambda: sees_costs(user),
+        # Records: the retention schedule, legal holds and personal data.
+        "nav_records": lambda: records_home(user),
     }

@@ -23,6 +23,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tyreso_it.core.bench import database, measure, report
+from tyreso_it.core.bench import retention as retention_bench
 from tyreso_it.core.bench.dataset import Size, generate
 
 
@@ -140,6 +141,8 @@ class Command(BaseCommand):
                 context, count=options["writes"], meetings=options["meetings_signed"],
                 items=options["meeting_items"], log=self.stdout.write)
             report.service_checks(result["services"])
+            self._phase("Retention (dry run and run, rolled back):")
+            result["retention"] = retention_bench.measure_retention(log=self.stdout.write)
         if options["no_http"]:
             result["http"] = {"note": "not measured (--no-http)"}
         else:

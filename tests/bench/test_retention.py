@@ -1,0 +1,28 @@
+"""The retention measurement of the benchmark on a small generated data set: the run does
+what the dry run listed, a second run finds nothing, and everything is rolled back."""
+
+from __future__ import annotations
+
+import pytest
+
+from orders.models import Comment, Order
+from records.models import CullingRecord
+from tyreso_it.core.bench.dataset import Size, generate
+from tyreso_it.core.bench.retention import measure_retention
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+def test_the_retention_measurement_runs_and_leaves_the_data_set_as_it_was():
+    generate(Size(orders=200, departments=3, users=80, services=12, projects=6, meetings=4,
+                  seed=7))
+    before = (Order.objects.count(), Comment.objects.count(),
+              Order.history.model.objects.count())
+    result = measure_retention(log=lambda message: None)
+    assert result["done"]["history"] == result["planned"]["history"] > 0
+    assert result["done"]["comments"] == result["planned"]["comments"]
+    assert result["second_run_done"] == 0
+    assert result["run_ms"] > 0 and result["dry_run_ms"] > 0
+    assert (Order.objects.count(), Comment.objects.count(),
+            Order.history.model.objects.count()) == before
+    assert not CullingRecord.objects.exists()
