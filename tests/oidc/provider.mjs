@@ -98,7 +98,12 @@ server.listen(0, '127.0.0.1', () => {
     ttl: { IdToken: 600, AccessToken: 600, AuthorizationCode: 60, Interaction: 600, Session: 3600, Grant: 3600 },
     async findAccount(ctx, id) {
       const account = accounts[id];
-      if (!account || account.disabled) return undefined;
+      if (!account || account.disabled) {
+        // A disabled account's login here ends: the next request asks for a login again
+        // (with prompt=none: the error login_required).
+        if (ctx?.oidc?.session?.accountId === id) delete ctx.oidc.session.accountId;
+        return undefined;
+      }
       return {
         accountId: id,
         async claims() {
@@ -141,6 +146,7 @@ server.listen(0, '127.0.0.1', () => {
     return logoutAllowed.call(this, value)
       || loopbackAllowed(value, this.postLogoutRedirectUris || []);
   };
+  provider.on('server_error', (ctx, error) => process.stderr.write(`${error.stack}\n`));
   const oidc = provider.callback();
 
   async function interaction(req, res, uid, action) {
