@@ -162,6 +162,10 @@ def sso(settings, oidc_provider) -> Provider:
     settings.LOCAL_PASSWORDS = "all"
     settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS,
                                         "organisation.oidc.OIDCBackend"]
+    # As the settings make it from OIDC_ISSUER: logging out may go on to the provider.
+    settings.SECURE_CSP = {**settings.SECURE_CSP,
+                           "form-action": [*settings.SECURE_CSP["form-action"],
+                                           oidc_provider.issuer]}
     oidc.forget_discovery()
     oidc_provider.clock(0)
     yield oidc_provider
