@@ -18,6 +18,7 @@ import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
+from django.core import checks
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest
 from django.shortcuts import resolve_url
@@ -28,6 +29,7 @@ from mozilla_django_oidc.middleware import SessionRefresh as BaseSessionRefresh
 
 from . import services
 from .backends import PermissionBackend
+from .models import Role
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +66,21 @@ def discovery() -> dict[str, Any]:
 def forget_discovery() -> None:
     """Fetch the discovery document again when next needed (a changed configuration)."""
     _documents.clear()
+
+
+@checks.register(checks.Tags.security)
+def check_group_roles(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """OIDC_GROUP_ROLES names only roles a group may give (not the register's own)."""
+    codes = {code for _group, code in settings.OIDC_GROUP_ROLES}
+    wrong = sorted(codes - set(Role.Code.values) | (codes & services.REGISTER_ROLES))
+    if not wrong:
+        return []
+    return [checks.Error(
+        f"OIDC_GROUP_ROLES names roles no group can give: {', '.join(wrong)}.",
+        hint=f"Use codes of organisation.models.Role.Code but "
+             f"{', '.join(sorted(services.REGISTER_ROLES))} (the register gives those).",
+        id="organisation.E001",
+    )]
 
 
 def is_sso_session(request: HttpRequest) -> bool:

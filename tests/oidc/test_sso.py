@@ -414,3 +414,12 @@ def test_a_provider_that_does_not_answer_is_said_so(sso, client, settings):
 
     assert "kunde inte nås" in text
 
+
+
+def test_a_mapping_to_a_role_no_group_may_give_is_a_configuration_error(settings):
+    settings.OIDC_GROUP_ROLES = [("Alla", "orderer"), ("IT", "it_coordinator"), ("X", "nobody")]
+
+    errors = oidc.check_group_roles()
+
+    assert [error.id for error in errors] == ["organisation.E001"]
+    assert "nobody, orderer" in errors[0].msg
