@@ -62,12 +62,14 @@ def failure_message(reason: str) -> str:
 
 
 def _refuse(request: HttpRequest, reason: str, message: str | None = None,
-            detail: str = "") -> HttpResponse:
-    """Ends any login of the request, and shows the login page with the reason."""
+            detail: str = "", end_login: bool = True) -> HttpResponse:
+    """Shows the login page with the reason, having ended the request's login unless told
+    not to (an answer that belongs to no login begun here must not log anyone out: anyone
+    can send a link to one)."""
     logger.warning("Single sign-on refused (%s) for %s from %s: %s", reason,
                    request.user.get_username() if request.user.is_authenticated else "-",
                    request.META.get("REMOTE_ADDR", "-"), detail or "-")
-    if request.user.is_authenticated:
+    if end_login and request.user.is_authenticated:
         auth.logout(request)
     messages.error(request, message or failure_message(reason))
     return HttpResponseRedirect(resolve_url(settings.LOGIN_URL))
@@ -132,16 +134,20 @@ class OIDCCallbackView(OIDCAuthenticationCallbackView):
         states = states if isinstance(states, dict) else {}
         state = request.GET.get("state", "")
         if request.GET.get("error"):
-            if states.pop(state, None) is not None:
+            genuine = bool(state) and states.pop(state, None) is not None
+            if genuine:
                 request.session["oidc_states"] = states
             error = request.GET["error"]
             reason = "disabled" if error in REFUSED_BY_PROVIDER else "provider"
-            return _refuse(request, reason, detail=f"{error}: "
+            if not genuine:
+                reason = "state"
+            return _refuse(request, reason, end_login=genuine, detail=f"{error}: "
                            f"{request.GET.get('error_description', '')}")
         code = request.GET.get("code")
         entry = states.pop(state, None) if state else None
         if not code or entry is None:
-            return _refuse(request, "state", detail="no such state in the session")
+            return _refuse(request, "state", end_login=False,
+                           detail="no such state in the session")
         # Spent before anything else happens: the same answer cannot be used twice.
         request.session["oidc_states"] = states
         request.session.save()

@@ -12,7 +12,9 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import pytest
 import requests
 from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from organisation import oidc
@@ -423,3 +425,99 @@ def test_a_mapping_to_a_role_no_group_may_give_is_a_configuration_error(settings
 
     assert [error.id for error in errors] == ["organisation.E001"]
     assert "nobody, orderer" in errors[0].msg
+
+
+def test_an_answer_of_no_login_begun_here_logs_no_one_out(sso, client):
+    sso.accounts(lena=account("E6001", ["IT-samordnare"]))
+    log_in(client, sso, "lena")
+    user = logged_in_user(client)
+
+    # A link anyone could send: an error or a code with a state this session never made.
+    for query in ("error=login_required&state=forged", "code=stolen&state=forged"):
+        response = client.get(f"{reverse('oidc_authentication_callback')}?{query}")
+        assert response["Location"] == LOGIN
+        assert logged_in_user(client).pk == user.pk
+
+
+def test_a_person_deactivated_here_is_refused_though_the_provider_lets_them_in(sso, client):
+    sso.accounts(lena=account("E6002", ["IT-samordnare"]))
+    log_in(client, sso, "lena")
+    user = logged_in_user(client)
+    client.post(reverse("logout"))
+    User.objects.filter(pk=user.pk).update(is_active=False)
+
+    text = login_page_text(client, log_in(client, sso, "lena"))
+
+    assert "Ditt konto i IT-beställning är avaktiverat" in text
+    assert logged_in_user(client) is None
+
+
+def test_claims_without_an_employee_id_are_refused(sso, client, settings):
+    # Claims from the ID token alone (as for Entra ID): this provider puts only the subject
+    # there, so the employee id is missing.
+    settings.OIDC_USE_USERINFO = False
+    sso.accounts(lena=account("E6003", ["IT-samordnare"]))
+
+    text = login_page_text(client, log_in(client, sso, "lena"))
+
+    assert "skickade inget anställnings-id" in text
+    assert not User.objects.filter(username="E6003").exists()
+
+
+def test_names_from_the_provider_are_shown_as_text(sso, client):
+    sso.accounts(hostile=account("E6004", ["IT-samordnare"],
+                                 name='<script>alert(1)</script> "Berg"'))
+
+    log_in(client, sso, "hostile")
+
+    user = logged_in_user(client)
+    assert user.first_name == "<script>alert(1)</script>"
+    page = client.get("/").content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_htmx_fragments_are_not_sent_to_the_provider_for_a_renewal(sso, client):
+    sso.accounts(lena=account("E6005", ["IT-samordnare"]))
+    log_in(client, sso, "lena")
+    session = client.session
+    session["oidc_id_token_expiration"] = time.time() - 1
+    session.save()
+
+    fragment = client.get("/bestallningar/", headers={"HX-Request": "true"})
+    page = client.get("/bestallningar/")
+
+    assert fragment.status_code == 200
+    assert page.status_code == 302
+    assert page["Location"].startswith(f"{sso.issuer}/auth?")
+
+
+def test_a_login_through_the_provider_costs_a_page_no_query_more(sso, client):
+    sso.accounts(lena=account("E6006", ["IT-samordnare"]))
+    log_in(client, sso, "lena")
+    user = logged_in_user(client)
+    by_password = Client()
+    by_password.force_login(user, backend="organisation.backends.PermissionBackend")
+    counts = []
+    for each in (client, by_password):
+        each.get("/bestallningar/")  # the access cache filled
+        with CaptureQueriesContext(connection) as queries:
+            assert each.get("/bestallningar/").status_code == 200
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
+
+
+def test_the_admin_shows_the_provider_account(sso, client):
+    sso.accounts(lena=account("E6007", ["IT-samordnare"]))
+    log_in(client, sso, "lena")
+    user = logged_in_user(client)
+    admin = factories.UserFactory(username="admin", is_staff=True, is_superuser=True)
+    client.force_login(admin, backend="organisation.backends.PermissionBackend")
+
+    page = client.get(reverse("admin:organisation_user_change", args=[user.pk]))
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "E6007" in text
+    assert sso.issuer in text
