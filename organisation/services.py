@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from tyreso_it.core.errors import ServiceError
 
 from .models import Department, ExternalIdentity, OrdererRegistration, Provider, Role, User
-from .selectors import _read_standing
+from .selectors import stands_anywhere
 
 #: Roles the register gives (a department's orderers and IT lead), never a provider's group.
 REGISTER_ROLES = frozenset({Role.Code.ORDERER, Role.Code.DEPARTMENT_IT_LEAD})
@@ -168,11 +168,7 @@ def _sign_in(*, employee_id: str, issuer: str, first_name: str, last_name: str, 
             user.groups.remove(role.group_id)
     if wanted or user.is_superuser:
         return user
-    standing = _read_standing(user)
-    other_roles = Role.objects.filter(group__user=user).exclude(code__in=managed).exists()
-    if standing.member or standing.coordinate or standing.providers or other_roles:
-        return user
-    return None
+    return user if stands_anywhere(user, besides_roles=managed) else None
 
 
 def _free_username(employee_id: str) -> str:

@@ -225,10 +225,6 @@ OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
 OIDC_USE_PKCE = True
 OIDC_USE_NONCE = True
 OIDC_STORE_ID_TOKEN = True  # the hint of the provider's logout
-OIDC_CALLBACK_CLASS = "organisation.views.OIDCCallbackView"
-OIDC_AUTHENTICATE_CLASS = "organisation.views.OIDCAuthenticateView"
-OIDC_OP_LOGOUT_URL_METHOD = "organisation.oidc.provider_logout_url"
-LOGIN_REDIRECT_URL_FAILURE = "login"
 # The login is renewed silently at the provider this often (at most the idle timeout, set
 # below), so an account disabled there loses its session here within that time.
 OIDC_RENEW_SECONDS = env_int("OIDC_RENEW_SECONDS", 15 * 60)

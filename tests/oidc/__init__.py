@@ -149,7 +149,7 @@ def oidc_provider() -> Iterator[Provider]:
 
 
 @pytest.fixture
-def sso(settings, oidc_provider) -> Provider:
+def sso(settings, oidc_provider) -> Iterator[Provider]:
     """Single sign-on configured against the test provider, as the environment would."""
     from organisation import oidc
 
