@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .backends import password_login_allowed, passwords_restricted
+from .backends import passwords_restricted
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form, which says so when password login is switched off for the account
-    (single sign-on with LOCAL_PASSWORDS=break-glass) instead of calling the password wrong."""
+    """Django's login form. With single sign-on and LOCAL_PASSWORDS=break-glass the backend
+    refuses every password login but the break-glass accounts' (`organisation.backends`),
+    and a refused login says so, without telling which accounts may: that would name them."""
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "sso_only": _("Password login is switched off: log in with the municipality's "
-                      "account."),
-    }
-
-    def clean(self):
-        username = self.cleaned_data.get("username")
-        if username and passwords_restricted():
-            user = get_user_model()._default_manager.filter(username=username).first()
-            if user is None or not password_login_allowed(user):
-                raise ValidationError(self.error_messages["sso_only"], code="sso_only")
-        return super().clean()
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        if passwords_restricted():
+            self.error_messages = {
+                **self.error_messages,
+                "invalid_login": _(
+                    "Please enter a correct %(username)s and password. Password login is "
+                    "kept for the emergency accounts only: everyone else logs in with the "
+                    "municipality's account."
+                ),
+            }

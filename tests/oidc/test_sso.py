@@ -380,10 +380,16 @@ def test_passwords_can_be_switched_off_but_for_break_glass(sso, client, settings
     page = client.get(LOGIN).content.decode()
     assert "Reservinloggning för administratörer" in page
 
+    # The right password, but no password login: refused, and the page says where to go
+    # (the same words as for a wrong password, so they name no break-glass account).
     response = client.post(LOGIN, {"username": "vanlig", "password": "ett-langt-losenord"})
     assert response.status_code == 200
-    assert "Inloggning med lösenord är avstängd" in response.content.decode()
+    refused = response.content.decode()
+    assert "alla andra loggar in med kommunens konto" in refused
     assert logged_in_user(client) is None
+    wrong = client.post(LOGIN, {"username": "nodkonto", "password": "fel-losenord-ja"})
+    assert wrong.context["form"].non_field_errors() == (
+        response.context["form"].non_field_errors())
     # Not through the admin's login either.
     client.post("/admin/login/", {"username": "vanlig", "password": "ett-langt-losenord"})
     assert logged_in_user(client) is None
