@@ -505,6 +505,7 @@ def test_a_login_through_the_provider_costs_a_page_no_query_more(sso, client):
     by_password = Client()
     by_password.force_login(user, backend="organisation.backends.PermissionBackend")
     counts = []
+    # (A password login is never sent to the provider for a renewal: its page answers 200.)
     for each in (client, by_password):
         each.get("/bestallningar/")  # the access cache filled
         with CaptureQueriesContext(connection) as queries:
