@@ -12,6 +12,7 @@ when node_modules is missing. Without node the tests skip, and under CI they fai
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import select
@@ -105,13 +106,19 @@ def skip_or_fail(reason: str) -> None:
 
 
 def _npm_ci() -> None:
-    if (DIRECTORY / "node_modules" / "oidc-provider").is_dir():
+    """Install the provider's packages when they are missing, once however many test
+    processes ask at the same time (pytest-xdist)."""
+    installed = DIRECTORY / "node_modules" / "oidc-provider"
+    if installed.is_dir():
         return
     npm = shutil.which("npm")
     if npm is None:
         skip_or_fail("npm is not installed (apt-get install nodejs npm)")
-    subprocess.run([npm, "ci", "--prefix", str(DIRECTORY), "--no-audit", "--no-fund"],
-                   check=True, timeout=300, capture_output=True)
+    with open(Path(tempfile.gettempdir()) / "tyreso-it-oidc-npm.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not installed.is_dir():
+            subprocess.run([npm, "ci", "--prefix", str(DIRECTORY), "--no-audit", "--no-fund"],
+                           check=True, timeout=300, capture_output=True)
 
 
 @pytest.fixture(scope="session")
