@@ -19,7 +19,7 @@ def _at_the_provider(page, login: str) -> None:
     page.get_by_role("button", name="Logga in").click()
 
 
-def test_logging_in_and_out_with_the_municipal_account(page, sso):
+def test_logging_in_and_out_with_the_municipal_account(page, sso, settings):
     factories.ensure_roles()
     sso.accounts(
         lena=account("E9001", ["IT-samordnare"], name="Lena Berg"),
@@ -55,3 +55,10 @@ def test_logging_in_and_out_with_the_municipal_account(page, sso):
     assert "ingen grupp som ger tillgång till IT-beställning" in alert.inner_text()
     assert_accessible(page)
     assert not User.objects.filter(username="E9002").exists()
+
+    # Passwords switched off but for break-glass: the form waits behind its disclosure.
+    settings.LOCAL_PASSWORDS = "break-glass"
+    page.goto(page.base_url + "/konto/logga-in/")
+    page.get_by_text("Reservinloggning för administratörer").click()
+    page.get_by_label("Användarnamn").wait_for()
+    assert_accessible(page)
