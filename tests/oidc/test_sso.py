@@ -528,3 +528,16 @@ def test_the_admin_shows_the_provider_account(sso, client):
     text = page.content.decode()
     assert "E6007" in text
     assert sso.issuer in text
+
+
+def test_a_provider_without_rp_initiated_logout_is_left_as_it_is(sso, client, settings):
+    sso.accounts(lena=account("E6008", ["IT-samordnare"]))
+    log_in(client, sso, "lena")
+    document = oidc.discovery()
+    oidc._documents[settings.OIDC_DISCOVERY_URL] = {
+        key: value for key, value in document.items() if key != "end_session_endpoint"}
+
+    response = client.post(reverse("logout"))
+
+    assert response["Location"] == LOGIN
+    assert logged_in_user(client) is None
