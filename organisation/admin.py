@@ -11,11 +11,24 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Department, OrdererRegistration, Provider, Role, User
+from .models import Department, ExternalIdentity, OrdererRegistration, Provider, Role, User
+
+
+class ExternalIdentityInline(admin.StackedInline):
+    """The person's account at the identity provider (single sign-on), as its last login
+    left it: the provider keeps it, so it is read here, not edited."""
+
+    model = ExternalIdentity
+    fields = ("employee_id", "issuer", "last_login")
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+    max_num = 0
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    inlines = [ExternalIdentityInline]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Work"), {"fields": ("title", "phone")}),

@@ -19,6 +19,8 @@ class OrganisationConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
+        from . import oidc  # noqa: F401 (registers the single sign-on's system check)
+
         # Once per migrate (and flush), sent when every app's tables are in place.
         post_migrate.connect(_install_triggers, sender=self,
                              dispatch_uid="organisation_access_triggers")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
@@ -25,6 +26,12 @@ class PermissionBackend(ModelBackend):
     The user of a request (`get_user`) and that user's permissions come from the access cache
     when it holds them.
     """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None and not password_login_allowed(user):
+            return None
+        return user
 
     def get_user(self, user_id):
         entry = access.load(user_id)
@@ -58,6 +65,20 @@ class PermissionBackend(ModelBackend):
                 access.fact(user_obj, "permissions", lambda: sorted(names))
             )
         return user_obj._perm_cache
+
+
+def passwords_restricted() -> bool:
+    """True when single sign-on is on and password login is kept for break-glass only."""
+    return settings.SSO_ENABLED and settings.LOCAL_PASSWORDS == "break-glass"
+
+
+def password_login_allowed(user) -> bool:
+    """Whether `user` may log in with a password here: everyone, unless single sign-on is on
+    with LOCAL_PASSWORDS=break-glass, which keeps it for superusers and the accounts named in
+    BREAK_GLASS_ACCOUNTS."""
+    if not passwords_restricted():
+        return True
+    return user.is_superuser or user.get_username() in settings.BREAK_GLASS_ACCOUNTS
 
 
 def user_row(user) -> dict[str, Any]:

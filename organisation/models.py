@@ -232,3 +232,29 @@ class Provider(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ExternalIdentity(models.Model):
+    """The person's account at the municipality's identity provider (single sign-on).
+
+    A login through the provider finds its person by the employee id (the stable key the
+    provider's claim carries), never by email: an address can change hands, an employee id
+    does not. Name and email are copied from the claims at every login.
+    """
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="external_identity"
+    )
+    employee_id = models.CharField(_("employee id"), max_length=150, unique=True)
+    issuer = models.CharField(_("identity provider"), max_length=255, blank=True)
+    last_login = models.DateTimeField(_("last login through the provider"), null=True,
+                                      blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+        ordering = ["employee_id"]
+
+    def __str__(self) -> str:
+        return self.employee_id

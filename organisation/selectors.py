@@ -109,6 +109,16 @@ def _read_standing(user: User, day: date | None = None) -> Standing:
     )
 
 
+def stands_anywhere(user: User, *, besides_roles: set[str]) -> bool:
+    """True when `user` has a place in the organisation today, read afresh (not from the
+    access cache): on a department's register (or its deputy), a department's IT lead,
+    provider staff, or holding a role other than `besides_roles`."""
+    standing = _read_standing(user)
+    if standing.member or standing.coordinate or standing.providers:
+        return True
+    return Role.objects.filter(group__user=user).exclude(code__in=besides_roles).exists()
+
+
 def may_submit_for(user: User, department: Department, day: date | None = None) -> bool:
     """True when `user` is on the department's register on `day` (today by default), its
     deputy, or its IT lead."""

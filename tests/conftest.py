@@ -278,3 +278,8 @@ def cache_away(settings, monkeypatch) -> RefusingRedis:
     breaker.reset()
     yield client
     breaker.reset()
+
+
+# --- single sign-on: a real OpenID provider on the loopback (tests/oidc) ----------------------
+
+from tests.oidc import oidc_provider, sso  # noqa: E402, F401

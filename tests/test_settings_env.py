@@ -101,3 +101,53 @@ def test_secure_cookies_can_be_forced_either_way(tmp_path):
                          SECURE_COOKIES="true")["SESSION_COOKIE_SECURE"] is True
     assert load_settings(tmp_path, ["SESSION_COOKIE_SECURE"], SECRET_KEY=KEY, HTTPS="true",
                          SECURE_COOKIES="false")["SESSION_COOKIE_SECURE"] is False
+
+
+# --- single sign-on -----------------------------------------------------------------------------
+
+SSO_NAMES = ["SSO_ENABLED", "OIDC_DISCOVERY_URL", "AUTHENTICATION_BACKENDS", "OIDC_GROUP_ROLES",
+             "SECURE_CSP", "OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS", "LOCAL_PASSWORDS",
+             "BREAK_GLASS_ACCOUNTS", "OIDC_USE_PKCE"]
+
+
+def test_without_an_issuer_there_is_no_single_sign_on(tmp_path):
+    loaded = load_settings(tmp_path, SSO_NAMES, SECRET_KEY=KEY)
+    assert loaded["SSO_ENABLED"] is False
+    assert "organisation.oidc.OIDCBackend" not in loaded["AUTHENTICATION_BACKENDS"]
+    assert loaded["SECURE_CSP"]["form-action"] == ["'self'"]
+
+
+def test_an_issuer_configures_single_sign_on(tmp_path):
+    loaded = load_settings(
+        tmp_path, SSO_NAMES, SECRET_KEY=KEY,
+        OIDC_ISSUER="https://sso.tyreso.se/realms/tyreso/",
+        OIDC_CLIENT_ID="tyreso-it", OIDC_CLIENT_SECRET="hemligt",
+        OIDC_GROUP_ROLES="/it/samordnare=it_coordinator, /it/samordnare=it_architect,"
+                         "IT-chefer=it_chief",
+        SESSION_IDLE_SECONDS="600", LOCAL_PASSWORDS="break-glass",
+        BREAK_GLASS_ACCOUNTS="nodadmin",
+    )
+    assert loaded["SSO_ENABLED"] is True
+    assert loaded["OIDC_DISCOVERY_URL"] == (
+        "https://sso.tyreso.se/realms/tyreso/.well-known/openid-configuration")
+    assert loaded["AUTHENTICATION_BACKENDS"][-1] == "organisation.oidc.OIDCBackend"
+    assert loaded["OIDC_USE_PKCE"] is True
+    assert loaded["OIDC_GROUP_ROLES"] == [["/it/samordnare", "it_coordinator"],
+                                          ["/it/samordnare", "it_architect"],
+                                          ["IT-chefer", "it_chief"]]
+    # Logging out goes on to the provider; renewals come at least as often as the idle limit.
+    assert loaded["SECURE_CSP"]["form-action"] == ["'self'", "https://sso.tyreso.se"]
+    assert loaded["OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS"] == 600
+    assert (loaded["LOCAL_PASSWORDS"], loaded["BREAK_GLASS_ACCOUNTS"]) == (
+        "break-glass", ["nodadmin"])
+
+
+@pytest.mark.parametrize("environment, complaint", [
+    ({"OIDC_ISSUER": "https://sso.tyreso.se"}, "OIDC_CLIENT_ID and OIDC_CLIENT_SECRET"),
+    ({"OIDC_GROUP_ROLES": "it_coordinator"}, "OIDC_GROUP_ROLES"),
+    ({"LOCAL_PASSWORDS": "none"}, "LOCAL_PASSWORDS"),
+])
+def test_a_wrong_single_sign_on_setting_stops_the_start(tmp_path, environment, complaint):
+    with pytest.raises(subprocess.CalledProcessError) as failure:
+        load_settings(tmp_path, ["SSO_ENABLED"], SECRET_KEY=KEY, **environment)
+    assert complaint in failure.value.stderr

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends a login after an idle hour or a working day (SESSION_IDLE_SECONDS, _MAX_SECONDS).
     "tyreso_it.core.middleware.SessionTimeoutMiddleware",
+    # With single sign-on: renews the login at the provider every OIDC_RENEW_SECONDS.
+    "organisation.oidc.SessionRefresh",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -181,6 +183,60 @@ AXES_SENSITIVE_PARAMETERS: list[str] = []  # log the user name and address; neve
 # through the proxies: otherwise a client could write the header and choose its address.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
+# Single sign-on with OpenID Connect (organisation.oidc), on when OIDC_DISCOVERY_URL or
+# OIDC_ISSUER is set: the authorization code flow with PKCE, state and nonce, against Entra ID,
+# ADFS, Keycloak or any provider by configuration alone. The provider's endpoints are read from
+# its discovery document (fetched once, when first needed). People are found by the
+# employee-id claim, never by email; their roles follow their groups (OIDC_GROUP_ROLES,
+# "group=role_code,..."), their departments stay in the register of authorised orderers.
+OIDC_ISSUER = env("OIDC_ISSUER", "").rstrip("/")
+OIDC_DISCOVERY_URL = env(
+    "OIDC_DISCOVERY_URL",
+    f"{OIDC_ISSUER}/.well-known/openid-configuration" if OIDC_ISSUER else "",
+)
+SSO_ENABLED = bool(OIDC_DISCOVERY_URL)
+OIDC_RP_CLIENT_ID = env("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = env("OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = env("OIDC_SIGN_ALGO", "RS256")
+OIDC_CLAIM_NAME = env("OIDC_CLAIM_NAME", "name")
+OIDC_CLAIM_GIVEN_NAME = env("OIDC_CLAIM_GIVEN_NAME", "given_name")
+OIDC_CLAIM_FAMILY_NAME = env("OIDC_CLAIM_FAMILY_NAME", "family_name")
+OIDC_CLAIM_EMAIL = env("OIDC_CLAIM_EMAIL", "email")
+OIDC_CLAIM_EMPLOYEE_ID = env("OIDC_CLAIM_EMPLOYEE_ID", "employee_id")
+OIDC_CLAIM_GROUPS = env("OIDC_CLAIM_GROUPS", "groups")
+# Where the claims are read from: the ID token, and the userinfo endpoint as well unless off
+# (Entra ID puts groups and employee id in the ID token only).
+OIDC_USE_USERINFO = env_bool("OIDC_USE_USERINFO", True)
+# A group may give several roles ("grp-a=it_coordinator,grp-a=it_architect"); the roles named
+# here are the provider's to give and take, every other role stays as the admin sets it.
+OIDC_GROUP_ROLES = [
+    tuple(part.strip() for part in item.split("=", 1))
+    for item in env_list("OIDC_GROUP_ROLES", [])
+]
+if any(len(pair) != 2 or not all(pair) for pair in OIDC_GROUP_ROLES):
+    raise ImproperlyConfigured('OIDC_GROUP_ROLES is "group=role_code,group=role_code,...".')
+# With single sign-on on, LOCAL_PASSWORDS=break-glass keeps password login for superusers and
+# the accounts named in BREAK_GLASS_ACCOUNTS only; "all" (the default) keeps it for everyone.
+LOCAL_PASSWORDS = env("LOCAL_PASSWORDS", "all")
+if LOCAL_PASSWORDS not in {"all", "break-glass"}:
+    raise ImproperlyConfigured('LOCAL_PASSWORDS is "all" or "break-glass".')
+BREAK_GLASS_ACCOUNTS = env_list("BREAK_GLASS_ACCOUNTS", [])
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # the hint of the provider's logout
+# The login is renewed silently at the provider this often (at most the idle timeout, set
+# below), so an account disabled there loses its session here within that time.
+OIDC_RENEW_SECONDS = env_int("OIDC_RENEW_SECONDS", 15 * 60)
+if SSO_ENABLED:
+    if not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+        raise ImproperlyConfigured(
+            "Single sign-on needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET with OIDC_ISSUER or "
+            "OIDC_DISCOVERY_URL (see README, Single sign-on)."
+        )
+    AUTHENTICATION_BACKENDS.append("organisation.oidc.OIDCBackend")
+
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
 ANONYMOUS_USER_NAME = None
@@ -252,7 +308,10 @@ SECURE_CSP = {
     "img-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
-    "form-action": [CSP.SELF],
+    # With single sign-on, logging out is sent on to the provider's logout page.
+    "form-action": [CSP.SELF, *([f"{urlsplit(OIDC_DISCOVERY_URL).scheme}://"
+                                 f"{urlsplit(OIDC_DISCOVERY_URL).netloc}"]
+                               if SSO_ENABLED else [])],
     "frame-ancestors": [CSP.NONE],
     # The API's Swagger UI and ReDoc pages, when they come, need their exceptions here (or
     # per view, as django.views.decorators.csp allows), not on every page.
@@ -311,6 +370,7 @@ SESSION_ENGINE = "tyreso_it.core.sessions"  # cached_db, each session cached at 
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 60 * 60)
 SESSION_MAX_SECONDS = env_int("SESSION_MAX_SECONDS", 10 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = min(OIDC_RENEW_SECONDS, SESSION_IDLE_SECONDS)
 # The request's user, permissions, departments and providers are kept in the cache too
 # (organisation.access), which needs a cache every process shares: on with Redis.
 ACCESS_CACHE = env_bool("ACCESS_CACHE", bool(REDIS_URL))

@@ -150,6 +150,11 @@ ROUTES: dict[str, tuple[Case, ...] | str] = {
     "home": (Case(ok=PEOPLE),),
     "login": (Case(public=True, redirect=PEOPLE),),
     "logout": POST_ONLY,
+    # Single sign-on: not configured in this world, so its addresses answer 404 to everyone
+    # (tests/organisation/test_sso.py walks them with a provider).
+    "oidc_authentication_init": (Case(),),
+    "oidc_authentication_callback": (Case(), Case({"code": "=x", "state": "=y"})),
+    "oidc_logout": POST_ONLY,
     # Orders.
     "orders:list": (Case(ok=PEOPLE), Case({"q": "=Hemlig"}, ok=PEOPLE),
                     Case({"status": "=draft"}, ok=PEOPLE)),
