@@ -9,7 +9,6 @@ Swedish message.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import PurePath
@@ -25,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from organisation.models import Department, Provider, User
 from tyreso_it.core import uploads
 from tyreso_it.core.errors import ServiceError
+from tyreso_it.core.workflow import Transition, Workflow
 
 from . import permissions as perms
 from .models import (
@@ -62,23 +62,31 @@ class StaleVersion(OrderError):
 # --- the transition table -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: Any
-    sources: frozenset[str]
-    target: str
-    allowed: Callable[[User, Order], bool]
-    needs_reason: bool = False
-
-
 WITHDRAWABLE = frozenset(
     {S.DRAFT, S.SUBMITTED, S.IN_PREPARATION, S.AWAITING_SUPPLEMENT, S.READY_FOR_DECISION}
 )
 
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in [
+
+def _invalid(transition: Transition[Order], order: Order) -> OrderError:
+    return InvalidTransition(
+        _(
+            "The order is now “%(status)s”, and this can no longer be done: "
+            "%(action)s. Someone may have changed it a moment ago: reload the page."
+        )
+        % {"status": order.get_status_display(), "action": transition.label}
+    )
+
+
+def _not_allowed(transition: Transition[Order], order: Order) -> OrderError:
+    return NotAllowed(
+        _("You are not allowed to do this with the order: %(action)s.")
+        % {"action": transition.label}
+    )
+
+
+#: The order flow (tyreso_it.core.workflow): the services check every transition here.
+ORDER_FLOW: Workflow[Order] = Workflow(
+    [
         Transition("submit", gettext_lazy("Submit"), frozenset({S.DRAFT}), S.SUBMITTED,
                    perms.can_submit),
         Transition("take_on", gettext_lazy("Take on"), frozenset({S.SUBMITTED}),
@@ -119,20 +127,22 @@ TRANSITIONS: dict[str, Transition] = {
                    needs_reason=True),
         Transition("withdraw", gettext_lazy("Withdraw"), WITHDRAWABLE, S.WITHDRAWN,
                    perms.speaks_for_orderer, needs_reason=True),
-    ]
-}
+    ],
+    invalid=_invalid,
+    not_allowed=_not_allowed,
+    no_reason=lambda transition, order: OrderError(_("Give a reason."), field="reason"),
+)
+
+#: The transitions by action.
+TRANSITIONS: dict[str, Transition[Order]] = ORDER_FLOW.transitions
 
 # Decisions of the board are applied from adjusted minutes, never from an order's page.
 BOARD_ACTIONS = frozenset({"board_approve", "board_reject", "board_defer", "board_return"})
 
 
-def available_actions(user: User, order: Order) -> list[Transition]:
+def available_actions(user: User, order: Order) -> list[Transition[Order]]:
     """The transitions `user` may take on `order` now (the page shows these, nothing more)."""
-    return [
-        t
-        for action, t in TRANSITIONS.items()
-        if action not in BOARD_ACTIONS and order.status in t.sources and t.allowed(user, order)
-    ]
+    return [t for t in ORDER_FLOW.available(user, order) if t.action not in BOARD_ACTIONS]
 
 
 def _lock(order_id: int) -> Order:
@@ -142,27 +152,9 @@ def _lock(order_id: int) -> Order:
         raise NotAllowed(_("The order does not exist or you may not see it.")) from exc
 
 
-def _check(transition: Transition, order: Order, actor: User, reason: str) -> None:
-    if order.status not in transition.sources:
-        raise InvalidTransition(
-            _(
-                "The order is now “%(status)s”, and this can no longer be done: "
-                "%(action)s. Someone may have changed it a moment ago: reload the page."
-            )
-            % {"status": order.get_status_display(), "action": transition.label}
-        )
-    if not transition.allowed(actor, order):
-        raise NotAllowed(
-            _("You are not allowed to do this with the order: %(action)s.")
-            % {"action": transition.label}
-        )
-    if transition.needs_reason and not reason.strip():
-        raise OrderError(_("Give a reason."), field="reason")
-
-
 def transition_check(action: str, order: Order, actor: User) -> None:
     """Refuse now, before any input is read, what the state or the actor's right forbids."""
-    _check(TRANSITIONS[action], order, actor, reason="-")
+    ORDER_FLOW.check(action, order, actor)
 
 
 def _save(order: Order, actor: User, reason: str, update_fields: Iterable[str] | None = None):
@@ -183,10 +175,9 @@ def _transition(
     reason: str = "",
     apply: Callable[[Order], None] | None = None,
 ) -> Order:
-    transition = TRANSITIONS[action]
     with transaction.atomic():
         order = _lock(order_id)
-        _check(transition, order, actor, reason)
+        transition = ORDER_FLOW.check(action, order, actor, reason)
         from_status = order.status
         if apply is not None:
             apply(order)
