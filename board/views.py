@@ -32,7 +32,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from orders import permissions as order_perms
+from organisation.predicates import is_change_manager
+from tyreso_it.core.views import show_refusal
 
 from . import forms, reminders, selectors, services
 from .calendar import feed_ics, meeting_ics
@@ -89,17 +90,18 @@ def _keep_input(form, version: int) -> None:
     form.data = data
 
 
-def _refuse(form, exc: services.BoardError, meeting: Meeting | None = None) -> int:
+def _refuse(
+    request: HttpRequest, form, exc: services.BoardError, meeting: Meeting | None = None
+) -> int:
     """Put a refusal next to its field (or on the form) and return its status code."""
     if isinstance(exc, services.NeedsConfirmation):
         form.ask_to_confirm(exc.warnings, exc.token, exc.message)
         return exc.status_code
-    field = getattr(form, "SERVICE_FIELDS", {}).get(exc.field, exc.field)
-    form.add_error(field if field in form.fields else None, exc.message)
+    status = show_refusal(request, exc, form)
     if isinstance(exc, services.WrongState) and meeting is not None:
         meeting.refresh_from_db(fields=["version"])
         _keep_input(form, meeting.version)
-    return exc.status_code
+    return status
 
 
 def _tell(request: HttpRequest, form) -> None:
@@ -121,12 +123,12 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     next_meeting = upcoming[0] if upcoming else None
     return render(request, "board/meeting_list.html", {
         "upcoming": upcoming, "past": past, "next_meeting": next_meeting,
-        "can_create": order_perms.is_change_manager(request.user),
+        "can_create": is_change_manager(request.user),
     })
 
 
 def meeting_create(request: HttpRequest) -> HttpResponse:
-    if not order_perms.is_change_manager(request.user):
+    if not is_change_manager(request.user):
         _require_board(request)
         raise PermissionDenied
     form = forms.MeetingForm.for_new_meeting(request.POST or None)
@@ -138,7 +140,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                 meeting = services.meeting_create(
                     actor=request.user, confirmed=form.confirmation(), **form.meeting_data())
             except services.BoardError as exc:
-                status = _refuse(form, exc)
+                status = _refuse(request, form, exc)
             else:
                 if meeting.agenda_frozen_at:
                     messages.success(request, _("The meeting is planned, and its agenda is "
@@ -349,7 +351,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     confirmed=form.confirmation(),
                 )
             except services.BoardError as exc:
-                status = _refuse(form, exc, meeting)
+                status = _refuse(request, form, exc, meeting)
             else:
                 messages.success(request, _("The meeting is changed. If the agenda was sent, "
                                             "the members get the new time."))
@@ -374,7 +376,7 @@ def _meeting_write(
         with _at_version(meeting.pk, form.cleaned_data["version"]):
             result = call(meeting, form)
     except services.BoardError as exc:
-        status = _refuse(form, exc, meeting)
+        status = _refuse(request, form, exc, meeting)
         return page(request, _get_meeting(request, meeting.pk), bound={key: form},
                     status=status)
     if success:
@@ -439,7 +441,7 @@ def members_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         meeting_id=meeting.pk, actor=request.user, members=formset.members()
                     )
             except services.BoardError as exc:
-                status = _refuse(version_form, exc, meeting)
+                status = _refuse(request, version_form, exc, meeting)
             else:
                 messages.success(request, _("The member list is saved."))
                 return redirect(f"{meeting.get_absolute_url()}#ledamoter")
@@ -687,7 +689,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
             paragraph=form.cleaned_data["paragraph"],
         )
     except services.BoardError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        show_refusal(request, exc, form)
         return _minutes_page(request, meeting, bound={"correct": form},
                              status=exc.status_code)
     messages.success(request, _("The correction is added to the minutes."))
@@ -802,7 +804,7 @@ DUE_HORIZON = timedelta(days=14)
 @require_GET
 def reminder_list(request: HttpRequest) -> HttpResponse:
     _require_board(request)
-    if not order_perms.is_change_manager(request.user):
+    if not is_change_manager(request.user):
         raise PermissionDenied
     sent = Paginator(
         Reminder.objects.select_related("recipient", "meeting", "order").order_by(
