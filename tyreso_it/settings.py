@@ -99,7 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "tyreso_it.core.context_processors.navigation",
+                "tyreso_it.navigation.navigation",
             ],
         },
     },
