@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "raci",
     "board",
     "costs",
+    # At the top: the demo data and `manage.py load_demo` know every app below.
+    "demo",
 ]
 
 MIDDLEWARE = [
