@@ -4,31 +4,22 @@ Who may see an order is `Order.objects.visible_to(user)` (`orders.querysets`); e
 is defined in terms of it or of where the person stands now (`organisation.selectors.
 standing_of`: the register today, the departments' IT leads, providers' staff, role groups).
 The predicates about people alone (`is_ordering_function`, `sees_all`, ...) live in
-`organisation.predicates` and are named here for the order rules that use them.
+`organisation.predicates`; here only those about an order.
 Acting on an order needs current standing: someone who has left the register, the role or the
 provider's staff may no longer act, whatever they did before.
 """
 
 from organisation.models import User
-from organisation.predicates import (
-    DECIDE,
-    PREPARE,
-    VIEW_ALL,
-    is_change_manager,
-    is_coordinator,
-    is_member,
-    is_ordering_function,
-    sees_all,
-)
+from organisation.predicates import is_coordinator, is_member, is_ordering_function
 from organisation.selectors import may_submit_for, standing_of
 
 from .models import Order
 
 __all__ = [
-    "DECIDE", "PREPARE", "VIEW_ALL", "can_comment", "can_edit_request", "can_prepare",
-    "can_submit", "can_view", "is_change_manager", "is_coordinator", "is_handler", "is_member",
-    "is_ordering_function", "is_provider_staff", "sees_all", "speaks_for_orderer",
+    "can_comment", "can_edit_request", "can_prepare", "can_submit", "can_view", "is_handler",
+    "is_provider_staff", "speaks_for_orderer",
 ]
+
 
 def can_view(user: User, order: Order) -> bool:
     return Order.objects.filter(pk=order.pk).visible_to(user).exists()

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from organisation import predicates as people
 from organisation.models import Department, Provider, User
 from tyreso_it.core import uploads
 from tyreso_it.core.errors import ServiceError
@@ -90,7 +91,7 @@ ORDER_FLOW: Workflow[Order] = Workflow(
         Transition("submit", gettext_lazy("Submit"), frozenset({S.DRAFT}), S.SUBMITTED,
                    perms.can_submit),
         Transition("take_on", gettext_lazy("Take on"), frozenset({S.SUBMITTED}),
-                   S.IN_PREPARATION, lambda u, o: perms.is_ordering_function(u)),
+                   S.IN_PREPARATION, lambda u, o: people.is_ordering_function(u)),
         Transition("request_supplement", gettext_lazy("Request supplement"),
                    frozenset({S.IN_PREPARATION}), S.AWAITING_SUPPLEMENT, perms.is_handler,
                    needs_reason=True),
@@ -101,21 +102,21 @@ ORDER_FLOW: Workflow[Order] = Workflow(
                    frozenset({S.IN_PREPARATION}), S.READY_FOR_DECISION, perms.is_handler),
         Transition("decide_delegated", gettext_lazy("Approve by delegation"),
                    frozenset({S.IN_PREPARATION}), S.APPROVED,
-                   lambda u, o: perms.is_change_manager(u), needs_reason=True),
+                   lambda u, o: people.is_change_manager(u), needs_reason=True),
         Transition("board_approve", gettext_lazy("Approved by BIT"),
                    frozenset({S.READY_FOR_DECISION}), S.APPROVED,
-                   lambda u, o: perms.is_change_manager(u)),
+                   lambda u, o: people.is_change_manager(u)),
         Transition("board_reject", gettext_lazy("Rejected by BIT"),
                    frozenset({S.READY_FOR_DECISION}), S.REJECTED,
-                   lambda u, o: perms.is_change_manager(u), needs_reason=True),
+                   lambda u, o: people.is_change_manager(u), needs_reason=True),
         Transition("board_defer", gettext_lazy("Deferred by BIT"),
                    frozenset({S.READY_FOR_DECISION}), S.READY_FOR_DECISION,
-                   lambda u, o: perms.is_change_manager(u)),
+                   lambda u, o: people.is_change_manager(u)),
         Transition("board_return", gettext_lazy("Returned by BIT"),
                    frozenset({S.READY_FOR_DECISION}), S.IN_PREPARATION,
-                   lambda u, o: perms.is_change_manager(u), needs_reason=True),
+                   lambda u, o: people.is_change_manager(u), needs_reason=True),
         Transition("plan", gettext_lazy("Plan"), frozenset({S.APPROVED}), S.PLANNED,
-                   lambda u, o: perms.is_ordering_function(u)),
+                   lambda u, o: people.is_ordering_function(u)),
         Transition("start", gettext_lazy("Start the work"), frozenset({S.PLANNED}), S.IN_PROGRESS,
                    perms.is_provider_staff),
         Transition("deliver", gettext_lazy("Report delivered"), frozenset({S.IN_PROGRESS}),
@@ -236,7 +237,7 @@ def order_submit(*, order_id: int, actor: User) -> Order:
 def _may_handle(person: User) -> bool:
     """Of the ordering function, and so sees every order (the handler's sight of the order is
     that, and nothing of its own)."""
-    return person.is_active and perms.is_ordering_function(person) and perms.sees_all(person)
+    return person.is_active and people.is_ordering_function(person) and people.sees_all(person)
 
 
 def order_take_on(*, order_id: int, actor: User, handler: User | None = None) -> Order:
@@ -259,7 +260,7 @@ def order_take_on(*, order_id: int, actor: User, handler: User | None = None) ->
 
 def order_assign_handler(*, order_id: int, actor: User, handler: User, reason: str = "") -> Order:
     """Hand an order in preparation to another handler; the state does not change."""
-    if not perms.is_ordering_function(actor):
+    if not people.is_ordering_function(actor):
         raise NotAllowed(_("Only the ordering function can assign a handler."))
     if not _may_handle(handler):
         raise OrderError(_("The handler must belong to the ordering function."), field="handler")
@@ -460,7 +461,7 @@ PREPARATION_FIELDS = (
 
 def order_create(*, actor: User, department: Department, data: dict[str, Any]) -> Order:
     """Write a new draft for a department the actor belongs to."""
-    if not (perms.is_member(actor, department.pk) or perms.is_coordinator(actor, department.pk)):
+    if not (people.is_member(actor, department.pk) or people.is_coordinator(actor, department.pk)):
         raise NotAllowed(_("You can only write orders for your own department."))
     order = Order(department=department, orderer=actor, status=S.DRAFT)
     for field in REQUEST_FIELDS:
@@ -657,7 +658,7 @@ def priority_model_publish(
     *, actor: User, weights: dict[str, tuple[str, Decimal, str]], note: str = ""
 ) -> PriorityModel:
     """Put a new version of the priority model in force; older scores keep their version."""
-    if not perms.is_change_manager(actor):
+    if not people.is_change_manager(actor):
         raise NotAllowed(_("Only the change manager can change the priority model."))
     latest = PriorityModel.objects.select_for_update().order_by("-version").first()
     for previous in PriorityModel.objects.filter(is_active=True):

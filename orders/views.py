@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from organisation import access
+from organisation import predicates as people
 from organisation.models import Department, User
 from organisation.selectors import standing_of
 from raci import selectors as raci_selectors
@@ -102,7 +103,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The start page: what this person has to do or follow, by role."""
     user = request.user
     context: dict = {"ageing_days": settings.ORDER_AGEING_DAYS}
-    if perms.is_ordering_function(user):
+    if people.is_ordering_function(user):
         queue = selectors.queue_for_ordering_function(user)
         context["queue"] = {
             key: selectors.order_rows(queue[key], 10) for key in selectors.QUEUE_COLUMNS
@@ -148,7 +149,7 @@ def _list_filters(request: HttpRequest) -> tuple[forms.OrderFilterForm, dict]:
     """The order list's filter form and the filters it gives (the list and its export)."""
     user = request.user
     departments = (
-        Department.objects.all() if perms.sees_all(user) else _own_departments(user)
+        Department.objects.all() if people.sees_all(user) else _own_departments(user)
     )
     form = forms.OrderFilterForm(
         request.GET or None, departments=departments, handlers=_handlers()
@@ -380,7 +381,7 @@ def _detail(request: HttpRequest, order: Order, *, bound: dict | None = None, st
         "attachment_form": attachment_form or forms.AttachmentForm(),
         "option_form": (option_form or forms.OptionForm())
         if perms.can_prepare(user, order) else None,
-        "handlers": _handler_names(user) if perms.is_ordering_function(user) and order.status in {
+        "handlers": _handler_names(user) if people.is_ordering_function(user) and order.status in {
             Order.Status.IN_PREPARATION, Order.Status.AWAITING_SUPPLEMENT,
             Order.Status.READY_FOR_DECISION} else None,
         "delegation_threshold": settings.DELEGATION_THRESHOLD_SEK,
