@@ -25,6 +25,7 @@ from organisation import predicates as people
 from organisation.models import Department, Provider, User
 from tyreso_it.core import uploads
 from tyreso_it.core.errors import ServiceError
+from tyreso_it.core.services import year_counter_next
 from tyreso_it.core.workflow import Transition, Workflow
 
 from . import permissions as perms
@@ -200,11 +201,8 @@ def _transition(
 
 def _next_reference(year: int) -> str:
     """Take the next number of the year under a row lock: unique and gap-free."""
-    ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year)], ignore_conflicts=True)
-    counter = ReferenceCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"B-{year}-{counter.last:04d}"
+    number = year_counter_next(scope=ReferenceCounter.SCOPE, year=year)
+    return f"B-{year}-{number:04d}"
 
 
 # --- the transitions ------------------------------------------------------------------
