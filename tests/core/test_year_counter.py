@@ -42,3 +42,36 @@ def test_an_apps_counter_is_made_in_its_own_scope_and_a_year_once_per_scope():
     assert year_counter_next(scope=ReferenceCounter.SCOPE, year=2025) == 18
     with pytest.raises(IntegrityError), transaction.atomic():
         YearCounter.objects.create(scope="orders.reference", year=2025)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_numbers_given_out_before_go_on_in_the_year_counter():
+    """The migrations carry each app's counter over (and back), so no number is given twice."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("orders", "0012_no_order_permission_rows"), ("board", "0001_initial")]
+    after = [("orders", "0013_reference_counter_is_a_year_counter"),
+             ("board", "0002_minutes_counter_is_a_year_counter")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps
+        old.get_model("orders", "ReferenceCounter").objects.create(year=2026, last=41)
+        old.get_model("board", "MinutesCounter").objects.create(year=2026, last=7)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+    assert year_counter_next(scope=ReferenceCounter.SCOPE, year=2026) == 42
+    assert year_counter_next(scope=MinutesCounter.SCOPE, year=2026) == 8
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps
+        assert old.get_model("orders", "ReferenceCounter").objects.get(year=2026).last == 42
+        assert old.get_model("board", "MinutesCounter").objects.get(year=2026).last == 8
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+    assert not YearCounter.objects.exclude(last__in=[42, 8]).exists()
