@@ -9,10 +9,10 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from orders.forms import DateInput
 from orders.models import Order
 from organisation.models import Role, User
 from tyreso_it.core.forms import ModelChoiceField
+from tyreso_it.core.widgets import DateInput
 
 from .calendar import STOCKHOLM
 from .models import AgendaItem, BoardSettings, Meeting, MeetingMember

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from tyreso_it.core.models import ScopedYearCounter, ScopedYearCounters, YearCounter
+
 
 class BoardSettings(models.Model):
     """The board's clockwork: cut-off, lead times and reminder timing (one row, in admin)."""
@@ -322,18 +324,18 @@ class MinutesCorrection(models.Model):
         return self.text[:60]
 
 
-class MinutesCounter(models.Model):
-    """The last minutes number given out per year; locked while a number is taken."""
+class MinutesCounter(ScopedYearCounter, YearCounter):
+    """The last minutes number given out per year (BIT 2026 §3): the year counter of the
+    board's minutes (tyreso_it.core.models.YearCounter)."""
 
-    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
-    last = models.PositiveIntegerField(_("last number"), default=0)
+    SCOPE = "board.minutes"
+
+    objects = ScopedYearCounters()
 
     class Meta:
+        proxy = True
         verbose_name = _("minutes counter")
         verbose_name_plural = _("minutes counters")
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
 
 
 class Reminder(models.Model):

@@ -14,9 +14,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from orders.models import Order
-from orders.permissions import sees_all
 from organisation import access
 from organisation.models import User
+from organisation.predicates import sees_all
 
 from .models import AgendaItem, Meeting, MeetingMember
 from .services import MEETING_FLOW, board_visible_meetings

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organisation.models import Department
 from tyreso_it.core.exports import export_response
+from tyreso_it.core.views import show_refusal
 
 from . import reports, selectors, services
 from .forms import KeysForm, PoolForm, RevisionForm, YearForm
@@ -52,11 +53,6 @@ def _draft(request: HttpRequest, year: int) -> KeySet:
     return key_set
 
 
-def _refused(form, exc: services.CostError) -> int:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-    return exc.status_code
-
-
 # --- the years -----------------------------------------------------------------------------
 
 
@@ -87,7 +83,7 @@ def year_create(request: HttpRequest) -> HttpResponse:
             key_set = services.key_set_create(actor=request.user,
                                               year=form.cleaned_data["year"])
         except services.CostError as exc:
-            status = _refused(form, exc)
+            status = show_refusal(request, exc, form)
         else:
             messages.success(request, _("The draft of %(year)s is started.") % {
                 "year": key_set.year})
@@ -207,7 +203,7 @@ def keys_edit(request: HttpRequest, year: int) -> HttpResponse:
                     revision=form.cleaned_data["revision"], data=form.keys(),
                     entries=form.entries())
             except services.CostError as exc:
-                status = _refused(form, exc)
+                status = show_refusal(request, exc, form)
             else:
                 messages.success(request, _("The keys are saved."))
                 return redirect(key_set)
@@ -231,7 +227,7 @@ def _pool_page(request: HttpRequest, key_set: KeySet, pool: CostPool | None) -> 
                     services.cost_pool_update(pool_id=pool.pk, actor=request.user,
                                               revision=revision, data=data)
             except services.CostError as exc:
-                status = _refused(form, exc)
+                status = show_refusal(request, exc, form)
             else:
                 messages.success(request, _("The cost pool is saved."))
                 return redirect(key_set)
@@ -268,7 +264,7 @@ def _button(request: HttpRequest, key_set: KeySet, action, success: str) -> Http
     try:
         action(form.cleaned_data["revision"])
     except services.CostError as exc:
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
         return redirect(key_set)
     messages.success(request, success)
     return redirect(key_set)

@@ -1,31 +1,16 @@
 """Forms for orders: they validate input only; the views hand `cleaned_data` to a service."""
 
 from django import forms
-from django.core.validators import MinValueValidator
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Department, Provider, User
 from servicecatalog.models import Service
 from tyreso_it.core.forms import ModelChoiceField
+from tyreso_it.core.widgets import DateInput, not_negative
 
 from .models import Order, PriorityModel, SolutionOption
 from .services import PREPARATION_FIELDS, REQUEST_FIELDS
-
-
-def not_negative(field: forms.Field) -> None:
-    """An amount that cannot be below zero. Setting min_value on a built field adds no
-    validator, so the validator is added explicitly."""
-    field.min_value = 0
-    field.validators.append(MinValueValidator(0))
-    field.widget.attrs.update({"inputmode": "decimal", "min": "0"})
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class VersionedForm(forms.ModelForm):

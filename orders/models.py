@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from tyreso_it.core.models import ScopedYearCounter, ScopedYearCounters, YearCounter
+
 from .querysets import OrderQuerySet
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -321,18 +323,18 @@ class Order(models.Model):
         }
 
 
-class ReferenceCounter(models.Model):
-    """The last reference number given out per year; locked while a number is taken."""
+class ReferenceCounter(ScopedYearCounter, YearCounter):
+    """The last reference number given out per year (B-2026-0001): the year counter of the
+    orders' references (tyreso_it.core.models.YearCounter)."""
 
-    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
-    last = models.PositiveIntegerField(_("last number"), default=0)
+    SCOPE = "orders.reference"
+
+    objects = ScopedYearCounters()
 
     class Meta:
+        proxy = True
         verbose_name = _("reference counter")
         verbose_name_plural = _("reference counters")
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
 
 
 class OrderEvent(models.Model):

@@ -3,42 +3,22 @@
 Who may see an order is `Order.objects.visible_to(user)` (`orders.querysets`); everything here
 is defined in terms of it or of where the person stands now (`organisation.selectors.
 standing_of`: the register today, the departments' IT leads, providers' staff, role groups).
+The predicates about people alone (`is_ordering_function`, `sees_all`, ...) live in
+`organisation.predicates`; here only those about an order.
 Acting on an order needs current standing: someone who has left the register, the role or the
 provider's staff may no longer act, whatever they did before.
 """
 
 from organisation.models import User
+from organisation.predicates import is_coordinator, is_member, is_ordering_function
 from organisation.selectors import may_submit_for, standing_of
 
 from .models import Order
-from .querysets import VIEW_ALL, sees_all
 
 __all__ = [
-    "DECIDE", "PREPARE", "VIEW_ALL", "can_comment", "can_edit_request", "can_prepare",
-    "can_submit", "can_view", "is_change_manager", "is_coordinator", "is_handler", "is_member",
-    "is_ordering_function", "is_provider_staff", "sees_all", "speaks_for_orderer",
+    "can_comment", "can_edit_request", "can_prepare", "can_submit", "can_view", "is_handler",
+    "is_provider_staff", "speaks_for_orderer",
 ]
-
-PREPARE = "orders.prepare_order"
-DECIDE = "orders.decide_order"
-
-
-def is_ordering_function(user: User) -> bool:
-    return user.is_authenticated and user.has_perm(PREPARE)
-
-
-def is_change_manager(user: User) -> bool:
-    return user.is_authenticated and user.has_perm(DECIDE)
-
-
-def is_member(user: User, department_id: int) -> bool:
-    """On the department's register today (or its deputy), or its IT lead."""
-    return department_id in standing_of(user).member
-
-
-def is_coordinator(user: User, department_id: int) -> bool:
-    """The department's IT lead, now."""
-    return department_id in standing_of(user).coordinate
 
 
 def can_view(user: User, order: Order) -> bool:

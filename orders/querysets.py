@@ -30,18 +30,14 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Q
 
+from organisation.predicates import sees_all
+
 if TYPE_CHECKING:
     from organisation.models import User
 
-VIEW_ALL = "orders.view_all_orders"
 #: The states in which an order of a department a person belongs to is still its writer's
 #: own (the member branch shows it to its orderer only).
 WRITERS_OWN = ("draft",)
-
-
-def sees_all(user: User) -> bool:
-    """Sees every order: a superuser, or "see every order" through a role (or directly)."""
-    return user.is_authenticated and (user.is_superuser or user.has_perm(VIEW_ALL))
 
 
 @dataclass(frozen=True)

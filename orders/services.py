@@ -9,7 +9,6 @@ Swedish message.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import PurePath
@@ -22,9 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from organisation import predicates as people
 from organisation.models import Department, Provider, User
 from tyreso_it.core import uploads
 from tyreso_it.core.errors import ServiceError
+from tyreso_it.core.services import year_counter_next
+from tyreso_it.core.workflow import Transition, Workflow
 
 from . import permissions as perms
 from .models import (
@@ -62,27 +64,35 @@ class StaleVersion(OrderError):
 # --- the transition table -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: Any
-    sources: frozenset[str]
-    target: str
-    allowed: Callable[[User, Order], bool]
-    needs_reason: bool = False
-
-
 WITHDRAWABLE = frozenset(
     {S.DRAFT, S.SUBMITTED, S.IN_PREPARATION, S.AWAITING_SUPPLEMENT, S.READY_FOR_DECISION}
 )
 
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in [
+
+def _invalid(transition: Transition[Order], order: Order) -> OrderError:
+    return InvalidTransition(
+        _(
+            "The order is now “%(status)s”, and this can no longer be done: "
+            "%(action)s. Someone may have changed it a moment ago: reload the page."
+        )
+        % {"status": order.get_status_display(), "action": transition.label}
+    )
+
+
+def _not_allowed(transition: Transition[Order], order: Order) -> OrderError:
+    return NotAllowed(
+        _("You are not allowed to do this with the order: %(action)s.")
+        % {"action": transition.label}
+    )
+
+
+#: The order flow (tyreso_it.core.workflow): the services check every transition here.
+ORDER_FLOW: Workflow[Order] = Workflow(
+    [
         Transition("submit", gettext_lazy("Submit"), frozenset({S.DRAFT}), S.SUBMITTED,
                    perms.can_submit),
         Transition("take_on", gettext_lazy("Take on"), frozenset({S.SUBMITTED}),
-                   S.IN_PREPARATION, lambda u, o: perms.is_ordering_function(u)),
+                   S.IN_PREPARATION, lambda u, o: people.is_ordering_function(u)),
         Transition("request_supplement", gettext_lazy("Request supplement"),
                    frozenset({S.IN_PREPARATION}), S.AWAITING_SUPPLEMENT, perms.is_handler,
                    needs_reason=True),
@@ -93,21 +103,21 @@ TRANSITIONS: dict[str, Transition] = {
                    frozenset({S.IN_PREPARATION}), S.READY_FOR_DECISION, perms.is_handler),
         Transition("decide_delegated", gettext_lazy("Approve by delegation"),
                    frozenset({S.IN_PREPARATION}), S.APPROVED,
-                   lambda u, o: perms.is_change_manager(u), needs_reason=True),
+                   lambda u, o: people.is_change_manager(u), needs_reason=True),
         Transition("board_approve", gettext_lazy("Approved by BIT"),
                    frozenset({S.READY_FOR_DECISION}), S.APPROVED,
-                   lambda u, o: perms.is_change_manager(u)),
+                   lambda u, o: people.is_change_manager(u)),
         Transition("board_reject", gettext_lazy("Rejected by BIT"),
                    frozenset({S.READY_FOR_DECISION}), S.REJECTED,
-                   lambda u, o: perms.is_change_manager(u), needs_reason=True),
+                   lambda u, o: people.is_change_manager(u), needs_reason=True),
         Transition("board_defer", gettext_lazy("Deferred by BIT"),
                    frozenset({S.READY_FOR_DECISION}), S.READY_FOR_DECISION,
-                   lambda u, o: perms.is_change_manager(u)),
+                   lambda u, o: people.is_change_manager(u)),
         Transition("board_return", gettext_lazy("Returned by BIT"),
                    frozenset({S.READY_FOR_DECISION}), S.IN_PREPARATION,
-                   lambda u, o: perms.is_change_manager(u), needs_reason=True),
+                   lambda u, o: people.is_change_manager(u), needs_reason=True),
         Transition("plan", gettext_lazy("Plan"), frozenset({S.APPROVED}), S.PLANNED,
-                   lambda u, o: perms.is_ordering_function(u)),
+                   lambda u, o: people.is_ordering_function(u)),
         Transition("start", gettext_lazy("Start the work"), frozenset({S.PLANNED}), S.IN_PROGRESS,
                    perms.is_provider_staff),
         Transition("deliver", gettext_lazy("Report delivered"), frozenset({S.IN_PROGRESS}),
@@ -119,20 +129,22 @@ TRANSITIONS: dict[str, Transition] = {
                    needs_reason=True),
         Transition("withdraw", gettext_lazy("Withdraw"), WITHDRAWABLE, S.WITHDRAWN,
                    perms.speaks_for_orderer, needs_reason=True),
-    ]
-}
+    ],
+    invalid=_invalid,
+    not_allowed=_not_allowed,
+    no_reason=lambda transition, order: OrderError(_("Give a reason."), field="reason"),
+)
+
+#: The transitions by action.
+TRANSITIONS: dict[str, Transition[Order]] = ORDER_FLOW.transitions
 
 # Decisions of the board are applied from adjusted minutes, never from an order's page.
 BOARD_ACTIONS = frozenset({"board_approve", "board_reject", "board_defer", "board_return"})
 
 
-def available_actions(user: User, order: Order) -> list[Transition]:
+def available_actions(user: User, order: Order) -> list[Transition[Order]]:
     """The transitions `user` may take on `order` now (the page shows these, nothing more)."""
-    return [
-        t
-        for action, t in TRANSITIONS.items()
-        if action not in BOARD_ACTIONS and order.status in t.sources and t.allowed(user, order)
-    ]
+    return [t for t in ORDER_FLOW.available(user, order) if t.action not in BOARD_ACTIONS]
 
 
 def _lock(order_id: int) -> Order:
@@ -142,27 +154,9 @@ def _lock(order_id: int) -> Order:
         raise NotAllowed(_("The order does not exist or you may not see it.")) from exc
 
 
-def _check(transition: Transition, order: Order, actor: User, reason: str) -> None:
-    if order.status not in transition.sources:
-        raise InvalidTransition(
-            _(
-                "The order is now “%(status)s”, and this can no longer be done: "
-                "%(action)s. Someone may have changed it a moment ago: reload the page."
-            )
-            % {"status": order.get_status_display(), "action": transition.label}
-        )
-    if not transition.allowed(actor, order):
-        raise NotAllowed(
-            _("You are not allowed to do this with the order: %(action)s.")
-            % {"action": transition.label}
-        )
-    if transition.needs_reason and not reason.strip():
-        raise OrderError(_("Give a reason."), field="reason")
-
-
 def transition_check(action: str, order: Order, actor: User) -> None:
     """Refuse now, before any input is read, what the state or the actor's right forbids."""
-    _check(TRANSITIONS[action], order, actor, reason="-")
+    ORDER_FLOW.check(action, order, actor)
 
 
 def _save(order: Order, actor: User, reason: str, update_fields: Iterable[str] | None = None):
@@ -183,10 +177,9 @@ def _transition(
     reason: str = "",
     apply: Callable[[Order], None] | None = None,
 ) -> Order:
-    transition = TRANSITIONS[action]
     with transaction.atomic():
         order = _lock(order_id)
-        _check(transition, order, actor, reason)
+        transition = ORDER_FLOW.check(action, order, actor, reason)
         from_status = order.status
         if apply is not None:
             apply(order)
@@ -208,11 +201,8 @@ def _transition(
 
 def _next_reference(year: int) -> str:
     """Take the next number of the year under a row lock: unique and gap-free."""
-    ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year)], ignore_conflicts=True)
-    counter = ReferenceCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"B-{year}-{counter.last:04d}"
+    number = year_counter_next(scope=ReferenceCounter.SCOPE, year=year)
+    return f"B-{year}-{number:04d}"
 
 
 # --- the transitions ------------------------------------------------------------------
@@ -245,7 +235,7 @@ def order_submit(*, order_id: int, actor: User) -> Order:
 def _may_handle(person: User) -> bool:
     """Of the ordering function, and so sees every order (the handler's sight of the order is
     that, and nothing of its own)."""
-    return person.is_active and perms.is_ordering_function(person) and perms.sees_all(person)
+    return person.is_active and people.is_ordering_function(person) and people.sees_all(person)
 
 
 def order_take_on(*, order_id: int, actor: User, handler: User | None = None) -> Order:
@@ -268,7 +258,7 @@ def order_take_on(*, order_id: int, actor: User, handler: User | None = None) ->
 
 def order_assign_handler(*, order_id: int, actor: User, handler: User, reason: str = "") -> Order:
     """Hand an order in preparation to another handler; the state does not change."""
-    if not perms.is_ordering_function(actor):
+    if not people.is_ordering_function(actor):
         raise NotAllowed(_("Only the ordering function can assign a handler."))
     if not _may_handle(handler):
         raise OrderError(_("The handler must belong to the ordering function."), field="handler")
@@ -469,7 +459,7 @@ PREPARATION_FIELDS = (
 
 def order_create(*, actor: User, department: Department, data: dict[str, Any]) -> Order:
     """Write a new draft for a department the actor belongs to."""
-    if not (perms.is_member(actor, department.pk) or perms.is_coordinator(actor, department.pk)):
+    if not (people.is_member(actor, department.pk) or people.is_coordinator(actor, department.pk)):
         raise NotAllowed(_("You can only write orders for your own department."))
     order = Order(department=department, orderer=actor, status=S.DRAFT)
     for field in REQUEST_FIELDS:
@@ -666,7 +656,7 @@ def priority_model_publish(
     *, actor: User, weights: dict[str, tuple[str, Decimal, str]], note: str = ""
 ) -> PriorityModel:
     """Put a new version of the priority model in force; older scores keep their version."""
-    if not perms.is_change_manager(actor):
+    if not people.is_change_manager(actor):
         raise NotAllowed(_("Only the change manager can change the priority model."))
     latest = PriorityModel.objects.select_for_update().order_by("-version").first()
     for previous in PriorityModel.objects.filter(is_active=True):

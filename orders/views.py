@@ -15,11 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from organisation import access
+from organisation import predicates as people
 from organisation.models import Department, User
 from organisation.selectors import standing_of
 from raci import selectors as raci_selectors
 from servicecatalog.models import Service
 from tyreso_it.core.exports import export_response
+from tyreso_it.core.views import show_refusal
 
 from . import exports, forms, selectors, services
 from . import permissions as perms
@@ -101,7 +103,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The start page: what this person has to do or follow, by role."""
     user = request.user
     context: dict = {"ageing_days": settings.ORDER_AGEING_DAYS}
-    if perms.is_ordering_function(user):
+    if people.is_ordering_function(user):
         queue = selectors.queue_for_ordering_function(user)
         context["queue"] = {
             key: selectors.order_rows(queue[key], 10) for key in selectors.QUEUE_COLUMNS
@@ -147,7 +149,7 @@ def _list_filters(request: HttpRequest) -> tuple[forms.OrderFilterForm, dict]:
     """The order list's filter form and the filters it gives (the list and its export)."""
     user = request.user
     departments = (
-        Department.objects.all() if perms.sees_all(user) else _own_departments(user)
+        Department.objects.all() if people.sees_all(user) else _own_departments(user)
     )
     form = forms.OrderFilterForm(
         request.GET or None, departments=departments, handlers=_handlers()
@@ -218,7 +220,7 @@ def order_create(request: HttpRequest) -> HttpResponse:
         try:
             order = services.order_create(actor=request.user, department=department, data=data)
         except services.OrderError as exc:
-            form.add_error(exc.field, exc.message)
+            show_refusal(request, exc, form)
         else:
             messages.success(request, _("The draft is saved. Submit it when it is complete."))
             return redirect(order)
@@ -252,8 +254,7 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except services.StaleVersion as exc:
                 return _stale(request, exc, order, "orders/order_form.html", form)
             except services.OrderError as exc:
-                form.add_error(exc.field, exc.message)
-                status = exc.status_code
+                status = show_refusal(request, exc, form)
             else:
                 messages.success(request, _("The order is saved."))
                 return redirect(order)
@@ -266,7 +267,7 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _stale(request, exc, order, template, form):
     """Keep the user's input on screen, next to the newer data that now stands."""
     fresh = selectors.order_detail(request.user, order.pk)
-    form.add_error(None, exc.message)
+    show_refusal(request, exc, form)
     data = form.data.copy()
     data["version"] = fresh.version
     form.data = data
@@ -307,8 +308,7 @@ def order_prepare(request: HttpRequest, pk: int) -> HttpResponse:
             except services.StaleVersion as exc:
                 return _stale(request, exc, order, "orders/order_prepare.html", form)
             except services.OrderError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-                status = exc.status_code
+                status = show_refusal(request, exc, form)
             else:
                 messages.success(request, _("The preparation is saved."))
                 return redirect(order)
@@ -381,7 +381,7 @@ def _detail(request: HttpRequest, order: Order, *, bound: dict | None = None, st
         "attachment_form": attachment_form or forms.AttachmentForm(),
         "option_form": (option_form or forms.OptionForm())
         if perms.can_prepare(user, order) else None,
-        "handlers": _handler_names(user) if perms.is_ordering_function(user) and order.status in {
+        "handlers": _handler_names(user) if people.is_ordering_function(user) and order.status in {
             Order.Status.IN_PREPARATION, Order.Status.AWAITING_SUPPLEMENT,
             Order.Status.READY_FOR_DECISION} else None,
         "delegation_threshold": settings.DELEGATION_THRESHOLD_SEK,
@@ -414,8 +414,7 @@ def order_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse
         services.transition_check(action, order, request.user)
     except services.OrderError as exc:
         # Such an action is not offered on the page, so the refusal is told as a message.
-        messages.error(request, exc.message)
-        return _detail(request, order, status=exc.status_code)
+        return _detail(request, order, status=show_refusal(request, exc))
     if not form.is_valid():
         return _detail(request, order, bound={action: form}, status=400)
     data = form.cleaned_data
@@ -438,8 +437,7 @@ def order_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse
     try:
         order = services.TRANSITION_SERVICES[action](**kwargs)
     except services.OrderError as exc:
-        form.add_error("reason" if exc.field == "reason" and "reason" in form.fields else None,
-                       exc.message)
+        show_refusal(request, exc, form)
         fresh = _get_order(request, pk) if perms.can_view(request.user, order) else order
         return _detail(request, fresh, bound={action: form}, status=exc.status_code)
     messages.success(request, _("Done: the order is now “%(status)s”.")
@@ -460,7 +458,7 @@ def assign_handler(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.order_assign_handler(order_id=order.pk, actor=request.user, handler=handler)
     except services.OrderError as exc:
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
         return _detail(request, order, status=exc.status_code)
     messages.success(request, _("%(name)s is now the handler.") % {"name": handler})
     return redirect(order)
@@ -475,7 +473,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
             services.comment_add(order_id=order.pk, actor=request.user,
                                  body=form.cleaned_data["body"])
         except services.OrderError as exc:
-            form.add_error("body", exc.message)
+            show_refusal(request, exc, form, fallback="body")
             return _detail(request, order, comment_form=form, status=exc.status_code)
         messages.success(request, _("Your comment is saved."))
         return redirect(f"{order.get_absolute_url()}#historik")
@@ -491,7 +489,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
             services.attachment_add(order_id=order.pk, actor=request.user,
                                     upload=form.cleaned_data["file"])
         except services.OrderError as exc:
-            form.add_error("file", exc.message)
+            show_refusal(request, exc, form, fallback="file")
             return _detail(request, order, attachment_form=form, status=exc.status_code)
         messages.success(request, _("The file is attached."))
         return redirect(f"{order.get_absolute_url()}#bilagor")
@@ -522,7 +520,7 @@ def option_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.option_add(order_id=order.pk, actor=request.user, data=form.cleaned_data)
         except services.OrderError as exc:
-            messages.error(request, exc.message)
+            show_refusal(request, exc)
             return redirect(order)
         messages.success(request, _("The option is added."))
         return redirect(f"{order.get_absolute_url()}#alternativ")
@@ -538,7 +536,7 @@ def option_delete(request: HttpRequest, pk: int, option_pk: int) -> HttpResponse
     try:
         services.option_delete(option_id=option_pk, actor=request.user)
     except services.OrderError as exc:
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
     else:
         messages.success(request, _("The option is removed."))
     return redirect(f"{order.get_absolute_url()}#alternativ")

@@ -7,24 +7,18 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from django import forms
-from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from orders.forms import DateInput
 from orders.models import Order
 from organisation.models import Department, User
 from tyreso_it.core.forms import ModelChoiceField
+from tyreso_it.core.widgets import DateInput, not_negative
 
 from .models import Health, Project, StatusReport
 from .services import MANAGER_FIELDS, PROJECT_FIELDS, REPORT_FIELDS
-
-
-def _not_negative(field: forms.Field) -> None:
-    field.validators.append(MinValueValidator(0))
-    field.widget.attrs.update({"inputmode": "decimal", "min": "0"})
 
 
 def month_name(day: date) -> str:
@@ -57,7 +51,7 @@ class ProjectForm(forms.ModelForm):
         self.fields["sponsor_department"].queryset = Department.objects.filter(is_active=True)
         self.fields["manager"].queryset = User.objects.filter(is_active=True)
         for name in ("budget", "actual_cost"):
-            _not_negative(self.fields[name])
+            not_negative(self.fields[name])
         if manager_only:
             for name in PROJECT_FIELDS:
                 if name not in MANAGER_FIELDS:
@@ -157,7 +151,7 @@ class StatusReportForm(forms.ModelForm):
         for aspect in self.ASPECTS:
             self.fields[aspect].choices = Health.choices
             self.fields[aspect].help_text = HEALTH_HELP
-        _not_negative(self.fields["actual_cost"])
+        not_negative(self.fields["actual_cost"])
 
     def clean(self):
         data = super().clean()

@@ -8,8 +8,8 @@ the same answer as for a project that does not exist.
 
 from django.db.models import Q, QuerySet
 
-from orders.permissions import is_change_manager, sees_all
 from organisation.models import User
+from organisation.predicates import is_change_manager, sees_all
 from organisation.selectors import standing_of
 
 from .models import Project

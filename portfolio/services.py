@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.models import Order
-from orders.permissions import is_change_manager
 from organisation.models import User
+from organisation.predicates import is_change_manager
 from tyreso_it.core.errors import ServiceError
 
 from . import permissions as perms

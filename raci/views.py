@@ -17,6 +17,7 @@ from orders import selectors as order_selectors
 from orders.models import Order
 from organisation.models import Role
 from tyreso_it.core.exports import export_response
+from tyreso_it.core.views import show_refusal
 
 from . import forms, io, selectors, services
 from .models import Activity, ConsultationTask, Letter, MatrixVersion, Process
@@ -244,15 +245,15 @@ def draft(request: HttpRequest) -> HttpResponse:
     except services.StaleDraft as exc:
         fresh = selectors.version_draft()
         if fresh is None:
-            messages.error(request, exc.message)
+            show_refusal(request, exc)
             return redirect("raci:matrix")
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
         theirs = selectors.version_letters(fresh)
         stale = _differences(form.letters(), theirs, shown, roles)
         return _draft_page(request, fresh, form=form, letters=posted, stale=stale,
                            status=409)
     except services.MatrixError as exc:
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
         return _draft_page(request, current, form=form, letters=posted,
                            status=exc.status_code)
     if problems:
@@ -303,7 +304,7 @@ def draft_publish(request: HttpRequest) -> HttpResponse:
                        % {"summary": exc.message})
         return _draft_page(request, current, publish_form=form, status=400)
     except services.MatrixError as exc:
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
         fresh = selectors.version_draft()
         if fresh is None:
             return redirect("raci:matrix")
@@ -324,7 +325,7 @@ def draft_discard(request: HttpRequest) -> HttpResponse:
         services.draft_discard(actor=request.user, version_id=current.pk,
                                expected_revision=form.cleaned_data["revision"])
     except services.MatrixError as exc:
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
         return _draft_page(request, selectors.version_draft() or current,
                            status=exc.status_code)
     messages.success(request, _("The draft is discarded; the version in force is unchanged."))
@@ -363,7 +364,7 @@ def draft_import(request: HttpRequest) -> HttpResponse:
                             if current else None,
                         )
                     except services.MatrixError as exc:
-                        form.add_error(None, exc.message)
+                        show_refusal(request, exc, form)
                         status = exc.status_code
                     else:
                         messages.success(request, _("The file is imported into draft "
@@ -398,7 +399,7 @@ def consultation_answer(request: HttpRequest, pk: int) -> HttpResponse:
     except services.MatrixError as exc:
         if exc.status_code == 403:
             raise PermissionDenied(exc.message) from exc
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
     else:
         messages.success(request, _("Your answer is saved; the handler can see it."))
     return redirect(f"{order.get_absolute_url()}#samrad")

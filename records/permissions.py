@@ -13,9 +13,9 @@
 
 from __future__ import annotations
 
-from orders.permissions import is_ordering_function
 from organisation import access
 from organisation.models import Role, User
+from organisation.predicates import is_ordering_function
 
 CHIEF_ROLES = {Role.Code.IT_CHIEF.value, Role.Code.DEPUTY_IT_CHIEF.value}
 

@@ -218,7 +218,7 @@ def prepare(demo: bool) -> int:
     call_command("migrate", interactive=False, verbosity=1, skip_checks=True,
                  stdout=sys.stderr)
     if demo:
-        from organisation.demo.loader import DemoError, load_demo
+        from demo.loader import DemoError, load_demo
 
         print("[run] Loading demo data (idempotent)…", file=sys.stderr, flush=True)
         try:

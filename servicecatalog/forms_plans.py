@@ -7,9 +7,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orders.forms import DateInput, not_negative
 from organisation.models import Department, User
 from tyreso_it.core.forms import ModelChoiceField, ModelMultipleChoiceField
+from tyreso_it.core.widgets import DateInput, not_negative
 
 from .contracts import (
     CONTRACT_FIELDS,

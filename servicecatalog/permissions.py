@@ -6,8 +6,8 @@ fields (costs, internal notes, contract values) are shown only to the ordering f
 IT chief and change manager, the service's owner and manager and the owning department.
 """
 
-from orders.permissions import is_ordering_function, sees_all
 from organisation.models import User
+from organisation.predicates import is_ordering_function, sees_all
 from organisation.selectors import standing_of
 
 from .models import Service

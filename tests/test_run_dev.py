@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from organisation.demo.people import DEMO_PASSWORD
+from demo.people import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "run_dev.py"

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "board",
     "costs",
     "records",
+    # At the top: the demo data and `manage.py load_demo` know every app below.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -102,7 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "tyreso_it.core.context_processors.navigation",
+                "tyreso_it.navigation.navigation",
             ],
         },
     },

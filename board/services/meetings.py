@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders import permissions as order_perms
 from organisation.models import Role, User
+from organisation.predicates import is_change_manager, sees_all
 
 from ..calendar import STOCKHOLM
 from ..models import BoardSettings, Meeting, MeetingMember, MeetingSeries, SeriesException
@@ -166,7 +166,7 @@ def meeting_create(
     a cut-off that has passed (the agenda is then sent at once), is NeedsConfirmation until
     the person saves again with its token as `confirmed`.
     """
-    if not order_perms.is_change_manager(actor):
+    if not is_change_manager(actor):
         raise NotAllowed(_("Only the change manager plans meetings of Beslutsråd IT."))
     board = BoardSettings.load()
     ends_at = ends_at or starts_at + timedelta(minutes=board.meeting_minutes)
@@ -331,6 +331,6 @@ def series_generate(
 def board_visible_meetings(user: User):
     """Meetings a person may open: the board's own and those who see every order."""
     queryset = Meeting.objects.all()
-    if order_perms.sees_all(user):
+    if sees_all(user):
         return queryset
     return queryset.filter(Q(members__person=user) | Q(chair=user)).distinct()

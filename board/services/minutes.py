@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from orders.models import Order
 from orders.services import OrderError, order_apply_board_decision
 from organisation.models import User
+from tyreso_it.core.services import year_counter_next
 
 from ..models import AgendaItem, Meeting, MinutesCorrection, MinutesCounter, Reminder
 from .common import (
@@ -229,11 +230,8 @@ def _adjust(meeting: Meeting, actor: User) -> None:
             ) from exc
     local_start = timezone.localtime(meeting.starts_at)
     year = local_start.year
-    MinutesCounter.objects.bulk_create([MinutesCounter(year=year)], ignore_conflicts=True)
-    counter = MinutesCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    meeting.year, meeting.number = year, counter.last
+    meeting.year = year
+    meeting.number = year_counter_next(scope=MinutesCounter.SCOPE, year=year)
     meeting.adjusted_at = timezone.now()
     _save(meeting, actor, _("Minutes adjusted"))
     _send_out(meeting, items)

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET
 
 from board.selectors import board_access
 from costs.selectors import dashboard_line
-from orders.permissions import sees_all
 from organisation.models import Department
+from organisation.predicates import sees_all
 from tyreso_it.core.exports import export_response
 
 from .. import dashboard as figures

@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from orders.models import Order
-from orders.permissions import sees_all
 from organisation.models import Department
+from organisation.predicates import sees_all
 from tyreso_it.core.exports import export_response
+from tyreso_it.core.views import show_refusal
 
 from .. import permissions as perms
 from .. import selectors, services
@@ -143,7 +144,7 @@ def project_create(request: HttpRequest, order_pk: int | None = None) -> HttpRes
                 project = services.project_create(actor=request.user, data=form.service_data(),
                                                   order=order)
             except services.PortfolioError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                show_refusal(request, exc, form)
                 return _form_page(request, form, order=order, status=exc.status_code)
             messages.success(request, _("The project is entered and placed last in the "
                                         "portfolio."))
@@ -170,7 +171,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                     expected_version=form.cleaned_data["version"] or 0)
         except services.StaleVersion as exc:
             fresh = _get_project(request, pk)
-            form.add_error(None, exc.message)
+            show_refusal(request, exc, form)
             data = form.data.copy()
             data["version"] = fresh.version
             form.data = data
@@ -179,7 +180,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return _form_page(request, form, project=fresh, stale=True, saved=saved,
                               status=409)
         except services.PortfolioError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            show_refusal(request, exc, form)
             return _form_page(request, form, project=project, status=exc.status_code)
         messages.success(request, _("The project is saved."))
         return redirect(project)
@@ -238,7 +239,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.milestone_add(project_id=project.pk, actor=request.user, **form.cleaned_data)
     except services.PortfolioError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        show_refusal(request, exc, form)
         return _detail(request, project, milestone_form=form, status=exc.status_code)
     messages.success(request, _("The milestone is added."))
     return redirect(f"{project.get_absolute_url()}#milstolpar")
@@ -258,7 +259,7 @@ def milestone_done(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResp
     try:
         services.milestone_done(milestone_id=milestone.pk, actor=request.user)
     except services.PortfolioError as exc:
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
         return _detail(request, project, status=exc.status_code)
     messages.success(request, _("The milestone is marked as reached."))
     return redirect(f"{project.get_absolute_url()}#milstolpar")
@@ -271,7 +272,7 @@ def milestone_remove(request: HttpRequest, pk: int, milestone_pk: int) -> HttpRe
     try:
         services.milestone_remove(milestone_id=milestone.pk, actor=request.user)
     except services.PortfolioError as exc:
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
         return _detail(request, project, status=exc.status_code)
     messages.success(request, _("The milestone is removed."))
     return redirect(f"{project.get_absolute_url()}#milstolpar")
@@ -301,7 +302,7 @@ def order_unlink(request: HttpRequest, pk: int, order_pk: int) -> HttpResponse:
     try:
         services.project_unlink_order(project_id=project.pk, actor=request.user, order=order)
     except services.PortfolioError as exc:
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
         return _detail(request, project, status=exc.status_code)
     messages.success(request, _("The order is no longer linked to the project."))
     return redirect(f"{project.get_absolute_url()}#bestallningar")
@@ -335,15 +336,14 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     data=form.service_data(), expected_version=form.cleaned_data["version"],
                 )
             except services.StaleVersion as exc:
-                form.add_error(None, exc.message)
+                show_refusal(request, exc, form)
                 fresh = StatusReport.objects.get(project=project, period=period)
                 data = form.data.copy()
                 data["version"] = fresh.version
                 form.data = data
                 report, stale, status = fresh, True, 409
             except services.PortfolioError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-                status = exc.status_code
+                status = show_refusal(request, exc, form)
             else:
                 messages.success(request, _("The status report for %(month)s is saved.")
                                  % {"month": month_name(period).lower()})

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from orders.models import Order
 from tyreso_it.core.exports import export_response
+from tyreso_it.core.views import show_refusal
 
 from .. import permissions as perms
 from .. import selectors, services
@@ -252,9 +253,9 @@ def entry_move(request: HttpRequest, entry_pk: int) -> HttpResponse:
         raise Http404 from exc
     except services.PortfolioError as exc:
         if exc.status_code == 409:
-            messages.error(request, exc.message)
+            show_refusal(request, exc)
             return _page(request, status=409)
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        show_refusal(request, exc, form)
         return _page(request, bound={("move", entry.pk): form}, status=exc.status_code)
     rank = PortfolioEntry.objects.get(pk=entry.pk).rank
     messages.success(request, _("“%(title)s” is moved to place %(rank)s.") % {
@@ -274,7 +275,7 @@ def entry_remove(request: HttpRequest, entry_pk: int) -> HttpResponse:
     except PortfolioEntry.DoesNotExist as exc:
         raise Http404 from exc
     except services.PortfolioError as exc:
-        form.add_error(None, exc.message)
+        show_refusal(request, exc, form)
         return _page(request, bound={("remove", entry.pk): form}, status=exc.status_code)
     messages.success(request, _("“%(title)s” is no longer ranked in the portfolio.")
                      % {"title": entry.title})
@@ -300,7 +301,7 @@ def order_add(request: HttpRequest) -> HttpResponse:
         entry = services.portfolio_add_order(actor=request.user, order=form.cleaned_data["order"],
                                              reason=form.cleaned_data["reason"])
     except services.PortfolioError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        show_refusal(request, exc, form)
         return _page(request, add_form=form, status=exc.status_code)
     messages.success(request, _("The order is placed last in the portfolio, at place "
                                 "%(rank)s.") % {"rank": entry.rank})

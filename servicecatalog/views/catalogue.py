@@ -24,6 +24,7 @@ from django.utils.translation import npgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tyreso_it.core.exports import export_response
+from tyreso_it.core.views import show_refusal
 
 from .. import forms, imports, key_figures, mapdrawing, selectors, services
 from ..maplayout import neighbourhood_map
@@ -227,8 +228,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
                     actor=request.user, data=data, levels=levels.levels(), contracts=contracts
                 )
             except services.CatalogueError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-                status = exc.status_code
+                status = show_refusal(request, exc, form)
             else:
                 messages.success(request, _("The service is added to the catalogue."))
                 return redirect(service)
@@ -265,7 +265,7 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except services.StaleVersion as exc:
                 fresh = _get_service(pk)
-                form.add_error(None, exc.message)
+                show_refusal(request, exc, form)
                 data = form.data.copy()
                 data["version"] = selectors.service_version(pk)
                 form.data = data
@@ -273,8 +273,7 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                 "service": fresh})
                 status = exc.status_code
             except services.CatalogueError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-                status = exc.status_code
+                status = show_refusal(request, exc, form)
             else:
                 messages.success(request, _("The service is saved."))
                 return redirect(service)

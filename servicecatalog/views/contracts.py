@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tyreso_it.core.exports import export_response
+from tyreso_it.core.views import show_refusal
 
 from .. import contracts, reminders
 from ..contracts import ContractState, contract_state
@@ -43,8 +44,7 @@ def _edit(request: HttpRequest, *, form, template: str, context: dict, save) -> 
             try:
                 obj = save(form.cleaned_data)
             except contracts.ContractError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-                status = exc.status_code
+                status = show_refusal(request, exc, form)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(obj.get_absolute_url() if hasattr(obj, "get_absolute_url")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tyreso_it.core.exports import export_response
+from tyreso_it.core.views import show_refusal
 
 from .. import plans
 from ..forms_plans import (
@@ -157,8 +158,7 @@ def plan_start(request: HttpRequest, service_pk: int) -> HttpResponse:
                 messages.success(request, _("The plan for %(year)s is started.") % {
                     "year": year})
         except plans.PlanError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            status = exc.status_code
+            status = show_refusal(request, exc, form)
         else:
             return redirect("servicecatalog:plan_edit", pk=plan.pk)
     rows = list(service.plans.select_related("approved_by").order_by("-year"))
@@ -202,8 +202,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except plans.StaleVersion as exc:
                 return _stale(request, form, plan, exc.message)
             except plans.PlanError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-                status = exc.status_code
+                status = show_refusal(request, exc, form)
             else:
                 messages.success(request, _("The management plan is saved."))
                 return redirect(plan)
@@ -223,7 +222,7 @@ def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         plans.plan_approve(plan_id=plan.pk, actor=request.user, expected_version=version)
     except plans.PlanError as exc:
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
         return _detail(request, _get_plan(pk), status=exc.status_code)
     messages.success(request, _("The management plan is approved."))
     return redirect(plan)
@@ -240,7 +239,7 @@ def scenario_add(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         plans.scenario_add(plan_id=plan.pk, actor=request.user, data=form.cleaned_data)
     except plans.PlanError as exc:
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
         return _detail(request, _get_plan(pk), scenario_form=form, status=exc.status_code)
     messages.success(request, _("The scenario is added."))
     return redirect(f"{plan.get_absolute_url()}#kontinuitet")
@@ -256,7 +255,7 @@ def scenario_remove(request: HttpRequest, pk: int, scenario_pk: int) -> HttpResp
     try:
         plans.scenario_remove(plan_id=plan.pk, scenario_id=scenario_pk, actor=request.user)
     except plans.PlanError as exc:
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
         return _detail(request, _get_plan(pk), status=exc.status_code)
     messages.success(request, _("The scenario is removed."))
     return redirect(f"{plan.get_absolute_url()}#kontinuitet")

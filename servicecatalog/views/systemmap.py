@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tyreso_it.core.exports import export_response
+from tyreso_it.core.views import show_refusal
 
 from .. import forms, imports, mapdrawing, selectors, services
 from ..maplayout import circle_map, neighbourhood_map
@@ -155,7 +156,7 @@ def integration_create(request: HttpRequest) -> HttpResponse:
         try:
             integration = services.integration_create(actor=user, data=data)
         except services.CatalogueError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            show_refusal(request, exc, form)
             return _integration_form_page(request, form, status=exc.status_code)
         messages.success(request, _("The integration is recorded."))
         return redirect(_back(request, integration))
@@ -200,7 +201,7 @@ def integration_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.StaleVersion as exc:
             fresh = _get_integration(pk)
-            form.add_error(None, exc.message)
+            show_refusal(request, exc, form)
             posted = form.data.copy()
             posted["version"] = selectors.integration_version(pk)
             form.data = posted
@@ -213,7 +214,7 @@ def integration_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                           status=exc.status_code,
                                           extra={"stale": True, "saved": saved})
         except services.CatalogueError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            show_refusal(request, exc, form)
             return _integration_form_page(request, form, integration=integration,
                                           status=exc.status_code)
         messages.success(request, _("The integration is saved."))

@@ -11,8 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from board import services, views
+from board import services
 from board.models import AgendaItem, Meeting
+from board.views import meeting as meeting_views
 from orders.models import Order
 from organisation.models import Role
 from tests import factories
@@ -125,7 +126,7 @@ def test_a_meeting_without_delegated_decisions_has_no_such_block(
 
 
 def test_the_list_of_delegated_decisions_is_paged(client, agenda, coordinator, monkeypatch):
-    monkeypatch.setattr(views, "DELEGATIONS_PER_PAGE", 2)
+    monkeypatch.setattr(meeting_views, "DELEGATIONS_PER_PAGE", 2)
     delegated = delegations_of(agenda)
     client.force_login(coordinator)
     first = html(client.get(url("delegations", agenda)))
@@ -214,7 +215,7 @@ def test_the_list_is_not_found_by_those_off_the_board_or_for_a_missing_meeting(
 def test_the_print_view_and_the_pdf_still_hold_every_delegated_decision(
     client, agenda, coordinator, monkeypatch
 ):
-    monkeypatch.setattr(views, "DELEGATIONS_PER_PAGE", 1)
+    monkeypatch.setattr(meeting_views, "DELEGATIONS_PER_PAGE", 1)
     client.force_login(coordinator)
     content = client.get(url("print", agenda)).content.decode()
     for item in delegations_of(agenda):
@@ -251,7 +252,7 @@ def test_the_chair_has_the_tools_for_each_delegated_item(client, agenda, chair):
 def test_the_chair_removes_a_delegated_item_and_returns_to_its_page_of_the_list(
     client, agenda, chair, monkeypatch
 ):
-    monkeypatch.setattr(views, "DELEGATIONS_PER_PAGE", 2)
+    monkeypatch.setattr(meeting_views, "DELEGATIONS_PER_PAGE", 2)
     last = delegations_of(agenda)[-1]
     client.force_login(chair)
     response = client.post(url("item_remove", agenda, last), {"version": agenda.version})
@@ -263,7 +264,7 @@ def test_the_chair_removes_a_delegated_item_and_returns_to_its_page_of_the_list(
 def test_the_chair_moves_a_delegated_item_and_finds_it_on_its_new_page(
     client, agenda, chair, monkeypatch
 ):
-    monkeypatch.setattr(views, "DELEGATIONS_PER_PAGE", 2)
+    monkeypatch.setattr(meeting_views, "DELEGATIONS_PER_PAGE", 2)
     second = delegations_of(agenda)[1]
     client.force_login(chair)
     response = client.post(url("item_move", agenda, second),

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from demo import loader
+from demo.people import DEMO_PASSWORD
 from orders.models import Order
-from organisation.demo import loader
-from organisation.demo.people import DEMO_PASSWORD
 from servicecatalog.models import Integration
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -6,7 +6,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from organisation.demo.people import DEMO_PASSWORD, USERS
+from demo.people import DEMO_PASSWORD, USERS
 from tests import factories
 
 pytestmark = pytest.mark.django_db

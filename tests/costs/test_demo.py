@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from costs.models import KeySet
-from organisation.demo.costs import FIGURES, load_costs
-from organisation.demo.loader import demo_clock
+from demo.costs import FIGURES, load_costs
+from demo.loader import demo_clock
 from organisation.models import Role
 from tests import factories
 

@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from organisation.demo import loader
+from demo import loader
 from organisation.models import User
 from servicecatalog.models import (
     Integration,

@@ -2,8 +2,8 @@
 
 import pytest
 
-from organisation.demo import catalogue as demo
-from organisation.demo.people import DEPARTMENTS, SERVICES
+from demo import catalogue as demo
+from demo.people import DEPARTMENTS, SERVICES
 from organisation.models import Department, Role
 from servicecatalog.models import Category, Integration, Service, ServiceLevel
 from tests import factories

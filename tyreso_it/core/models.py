@@ -1,4 +1,4 @@
-"""Cross-cutting records: the notification outbox."""
+"""Cross-cutting records: the notification outbox and the numbers counted per year."""
 
 from email.utils import make_msgid
 
@@ -99,3 +99,49 @@ class MailServerState(models.Model):
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
+
+
+class YearCounter(models.Model):
+    """The last number given out in a year, per scope: the orders' references (B-2026-0001),
+    the board's minutes (BIT 2026 §3), ... Each scope counts from 1 every year.
+
+    A number is taken only by `services.year_counter_next`, which locks the row: numbers are
+    unique and without gaps, and a transaction rolled back gives its number back.
+    """
+
+    scope = models.CharField(_("scope"), max_length=60)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("year counter")
+        verbose_name_plural = _("year counters")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "year"], name="core_year_counter_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.year}: {self.last}"
+
+
+class ScopedYearCounters(models.Manager):
+    """The counters of one scope: the manager of a proxy of YearCounter with a `SCOPE`."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(scope=self.model.SCOPE)
+
+
+class ScopedYearCounter:
+    """A proxy of YearCounter for one scope (`SCOPE`): its rows are made in that scope.
+
+    The app that numbers something names its counter this way (`orders.ReferenceCounter`),
+    so it reads and seeds its own numbers without repeating the scope.
+    """
+
+    SCOPE: str
+
+    def __init__(self, *args, **kwargs):
+        # Positional arguments are a row read from the database, with its scope.
+        if not args:
+            kwargs.setdefault("scope", self.SCOPE)
+        super().__init__(*args, **kwargs)

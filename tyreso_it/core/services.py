@@ -42,7 +42,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from .models import MailServerState, OutboxMessage
+from .models import MailServerState, OutboxMessage, YearCounter
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -339,3 +339,22 @@ def _close(connection: BaseEmailBackend) -> None:
         connection.close()
     except Exception:  # noqa: BLE001 - a connection that cannot even say goodbye is done with
         logger.debug("closing the mail connection failed", exc_info=True)
+
+
+# --- numbers counted per year -------------------------------------------------------------
+
+
+def year_counter_next(*, scope: str, year: int) -> int:
+    """Take the next number of `scope` in `year` under a row lock: unique and gap-free.
+
+    Called inside the transaction that uses the number, the lock is held until it commits,
+    and a rollback gives the number back.
+    """
+    with transaction.atomic():
+        YearCounter.objects.bulk_create(
+            [YearCounter(scope=scope, year=year)], ignore_conflicts=True
+        )
+        counter = YearCounter.objects.select_for_update().get(scope=scope, year=year)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+    return counter.last

@@ -1,18 +1,22 @@
-"""Values every page's layout needs."""
+"""The layout's navigation: which sections a person is offered, asked of the apps that own them.
+
+This sits at the top, beside the settings and the URLs, because it knows every app: the
+bottom layers (`tyreso_it.core`, `organisation`) know none.
+"""
 
 from django.http import HttpRequest
+
+from board.selectors import board_access
+from costs.permissions import sees_costs
+from organisation.predicates import is_ordering_function, sees_all
+from organisation.selectors import standing_of
+from records.permissions import records_home
 
 
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from board.selectors import board_access
-    from costs.permissions import sees_costs
-    from orders.permissions import is_ordering_function, sees_all
-    from organisation.selectors import standing_of
-    from records.permissions import records_home
-
     return {
         "nav_sees_all": sees_all(user),
         "nav_ordering_function": is_ordering_function(user),

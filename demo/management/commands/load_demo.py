@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from organisation.demo.loader import DemoError, load_demo
-from organisation.demo.people import DEMO_PASSWORD
+from demo.loader import DemoError, load_demo
+from demo.people import DEMO_PASSWORD
 
 
 class Command(BaseCommand):

@@ -9,10 +9,10 @@ from collections import Counter
 import pytest
 from django.contrib.auth.hashers import make_password
 
+from demo import loader
+from demo.orders import ORDERS
+from demo.people import DEMO_PASSWORD, DEPARTMENTS, USERS
 from orders.models import Order, OrderEvent
-from organisation.demo import loader
-from organisation.demo.orders import ORDERS
-from organisation.demo.people import DEMO_PASSWORD, DEPARTMENTS, USERS
 from organisation.models import Department, User
 
 pytestmark = pytest.mark.django_db

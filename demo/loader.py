@@ -37,7 +37,8 @@ from tyreso_it.core.models import OutboxMessage
 from .catalogue import load_catalogue
 from .catalogue_plans import load_plans_and_contracts
 from .costs import load_costs
-from .orders import ORDERS, PRIORITY_CODES, DemoOrder, Step
+from .order_steps import PRIORITY_CODES, DemoOrder, Step
+from .orders import ORDERS
 from .people import (
     DEMO_PASSWORD,
     DEPARTMENTS,
