@@ -158,7 +158,8 @@ def test_filtered_order_list_query_count_does_not_grow_with_rows(client, coordin
 #   1–4. one list per queue column shown: new, waiting for supplement, ready for decision,
 #        ageing (each with department, handler and orderer joined; at most 10 rows)
 #   5. the tiles' counts, one aggregate
-#   6. the orders the user handles
+#   6. the orders the user handles, at most 10 of each state's group (one query, numbered
+#      within each group: orders.selectors.handled_by)
 QUEUE = ACCESS_TOKEN + 6
 
 
@@ -197,6 +198,7 @@ def test_queue_query_count_does_not_grow_with_rows(client, coordinator):
     response, many = measure(client, reverse("home"))
     assert response.context["queue_counts"]["submitted"] == 15
     assert len(response.context["queue"]["submitted"]) == 10
+    assert len(response.context["mine"]["preparing"]) == 10
     assert len(many) == len(few) == QUEUE
 
 
