@@ -237,3 +237,19 @@ def feed_meetings(person: User, now: datetime | None = None) -> QuerySet[Meeting
         )
         .order_by("starts_at")
     )
+
+
+def decision_meeting(order: Order) -> Meeting | None:
+    """The meeting whose minutes are to decide `order`: the first meeting not yet adjusted
+    or cancelled with the order on its agenda for decision and no decision recorded, or None
+    while the order is on no such agenda."""
+    return (
+        Meeting.objects.filter(
+            status__in=OPEN,
+            items__order=order,
+            items__kind=AgendaItem.Kind.ORDER,
+            items__outcome="",
+        )
+        .order_by("starts_at", "pk")
+        .first()
+    )

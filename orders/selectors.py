@@ -11,7 +11,8 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -506,3 +507,36 @@ def queue_for_ordering_function(user: User) -> dict[str, QuerySet[Order]]:
             status_changed_at__lt=ageing_before,
         ).order_by("status_changed_at"),
     }
+
+
+#: The orders a handler follows on the start page, by where each stands: still in
+#: preparation, prepared and waiting for a decision or a plan, or decided and being carried out.
+#: Each state belongs to one group only, so no order shows under the wrong heading.
+HANDLED_GROUPS: dict[str, tuple[str, ...]] = {
+    "preparing": (Order.Status.SUBMITTED, Order.Status.IN_PREPARATION,
+                  Order.Status.AWAITING_SUPPLEMENT),
+    "deciding": (Order.Status.READY_FOR_DECISION, Order.Status.APPROVED),
+    "delivering": (Order.Status.PLANNED, Order.Status.IN_PROGRESS, Order.Status.DELIVERED),
+}
+
+
+def handled_by(user: User, limit: int = 10) -> dict[str, list[OrderRow]]:
+    """The open orders `user` handles, grouped as HANDLED_GROUPS says, the newest `limit` of
+    each group, in one query: each row is numbered within its group and only the first
+    `limit` of every group are read."""
+    group = Case(
+        *[When(status__in=states, then=Value(key)) for key, states in HANDLED_GROUPS.items()],
+        output_field=CharField(),
+    )
+    queryset = (
+        order_list(user)
+        .filter(handler=user, status__in=[s for states in HANDLED_GROUPS.values() for s in states])
+        .annotate(place=Window(RowNumber(), partition_by=[group],
+                               order_by=[F("created_at").desc(), F("pk").desc()]))
+        .filter(place__lte=limit)
+    )
+    group_of = {state: key for key, states in HANDLED_GROUPS.items() for state in states}
+    grouped: dict[str, list[OrderRow]] = {key: [] for key in HANDLED_GROUPS}
+    for row in order_rows(queryset):
+        grouped[group_of[row.status]].append(row)
+    return grouped

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from board import selectors as board_selectors
 from organisation import access
 from organisation import predicates as people
 from organisation.models import Department, User
@@ -109,12 +110,7 @@ def home(request: HttpRequest) -> HttpResponse:
             key: selectors.order_rows(queue[key], 10) for key in selectors.QUEUE_COLUMNS
         }
         context["queue_counts"] = selectors.queue_counts(user)
-        context["mine"] = selectors.order_rows(
-            selectors.order_list(user)
-            .filter(handler=user)
-            .exclude(status__in=[Order.Status.CLOSED, Order.Status.WITHDRAWN,
-                                 Order.Status.REJECTED]), 10
-        )
+        context["mine"] = selectors.handled_by(user, 10)
     provider_ids = sorted(standing_of(user).providers)
     if provider_ids:
         context["assigned"] = selectors.order_rows(
@@ -388,6 +384,9 @@ def _detail(request: HttpRequest, order: Order, *, bound: dict | None = None, st
         # The HUKI matrix's H, U, K and I for the current step, and the consultations.
         "raci": raci_selectors.order_raci(order, user),
     }
+    if order.status == Order.Status.READY_FOR_DECISION and perms.is_change_manager(user):
+        # Beslutsråd IT decides it in the minutes, not on this page: say where.
+        context["board_decision"] = {"meeting": board_selectors.decision_meeting(order)}
     return render(request, "orders/order_detail.html", context, status=status)
 
 

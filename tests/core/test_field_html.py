@@ -81,7 +81,7 @@ def test_an_invalid_field_is_marked_and_described_by_its_help_and_errors():
     form = Everything(INVALID, renderer=FormRenderer())
     form.is_valid()
     html = form["number"].as_field_group()
-    assert html.startswith('<div class="field field-error">')
+    assert html.startswith('<div class="field field-error field-required">')
     assert 'aria-invalid="true"' in html
     assert 'aria-describedby="id_number_helptext id_number_error"' in html
     assert '<ul class="errorlist" id="id_number_error">' in html
@@ -91,6 +91,16 @@ def test_an_invalid_field_is_marked_and_described_by_its_help_and_errors():
     radio = form["radio"].as_field_group()
     assert '<fieldset aria-describedby="id_radio_helptext id_radio_error">' in radio
     assert '<legend class="required">' in radio
+
+
+def test_a_field_that_must_be_filled_in_is_marked_and_an_optional_or_fixed_one_is_not():
+    form = Everything(renderer=FormRenderer())
+    for name in ("text", "number", "email", "day", "note", "one", "radio", "boxes"):
+        assert 'class="field field-required"' in form[name].as_field_group(), name
+    for name in ("empty", "file", "flag", "many", "fixed", "safe"):
+        assert "field-required" not in form[name].as_field_group(), name
+    # The widget says it too, for those who do not see the marker.
+    assert " required" in str(form["text"])
 
 
 def test_labels_help_and_errors_are_escaped_as_the_template_escapes_them():

@@ -158,7 +158,8 @@ def test_filtered_order_list_query_count_does_not_grow_with_rows(client, coordin
 #   1–4. one list per queue column shown: new, waiting for supplement, ready for decision,
 #        ageing (each with department, handler and orderer joined; at most 10 rows)
 #   5. the tiles' counts, one aggregate
-#   6. the orders the user handles
+#   6. the orders the user handles, at most 10 of each state's group (one query, numbered
+#      within each group: orders.selectors.handled_by)
 QUEUE = ACCESS_TOKEN + 6
 
 
@@ -197,6 +198,7 @@ def test_queue_query_count_does_not_grow_with_rows(client, coordinator):
     response, many = measure(client, reverse("home"))
     assert response.context["queue_counts"]["submitted"] == 15
     assert len(response.context["queue"]["submitted"]) == 10
+    assert len(response.context["mine"]["preparing"]) == 10
     assert len(many) == len(few) == QUEUE
 
 
@@ -431,3 +433,33 @@ def test_order_page_with_every_kind_of_change_stays_within_its_budget(
                         for name in ("service", "handler", "priority_model", "provider")}
     assert foreign_keys <= changed
     assert_count(ctx, EVERY_CHANGE_DETAIL)
+
+
+# The change manager's view of an order ready for decision: the handler's view (1–9) and
+#  10. the meeting whose agenda holds the order for decision (board.selectors.decision_meeting)
+DECISION_DETAIL = ACCESS_TOKEN + 10
+
+
+def test_order_page_of_an_order_ready_for_decision_names_its_meeting_in_one_query(
+    client, make_order, orderer, coordinator, change_manager
+):
+    from board import services as board_services
+
+    meetings = [
+        board_services.meeting_create(actor=change_manager,
+                                      starts_at=timezone.now() + timedelta(days=days))
+        for days in (7, 14, 21)
+    ]
+    pages = []
+    for rows, meeting in ((1, meetings[1]), (4, meetings[2])):
+        order = prepared_order(make_order, coordinator)
+        add_rows(order, orderer=orderer, coordinator=coordinator, count=rows)
+        order = services.order_mark_ready(order_id=order.pk, actor=coordinator)
+        board_services.agenda_add_item(meeting_id=meeting.pk, actor=change_manager,
+                                       order=order)
+        pages.append((order, meeting))
+    client.force_login(change_manager)
+    for order, meeting in pages:
+        response, ctx = measure(client, order.get_absolute_url())
+        assert response.context["board_decision"]["meeting"] == meeting
+        assert_count(ctx, DECISION_DETAIL)

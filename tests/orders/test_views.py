@@ -428,7 +428,8 @@ def test_start_page_shows_the_ordering_function_its_queue(client, make_order, co
     assert response.context["queue_counts"]["submitted"] == 1
     assert response.context["queue_counts"]["ready_for_decision"] == 1
     assert [o.pk for o in response.context["queue"]["submitted"]] == [new.pk]
-    assert [o.pk for o in response.context["mine"]] == [ready.pk, mine.pk]
+    assert [o.pk for o in response.context["mine"]["preparing"]] == [mine.pk]
+    assert [o.pk for o in response.context["mine"]["deciding"]] == [ready.pk]
     page = html(response)
     assert page.by_id("h-queue")
     content = response.content.decode()

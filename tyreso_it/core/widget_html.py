@@ -190,8 +190,9 @@ def error_list_html(context: Mapping[str, Any]) -> str:
 
 
 def field_html(context: Mapping[str, Any]) -> str:
-    """`forms/field.html`: the project's `<div class="field">` around Django's field group
-    (label or legend, help text, errors and the widget; the widget carries `required`,
+    """`forms/field.html`: the project's `<div class="field">` (marked `field-error` and
+    `field-required` as the case is) around Django's field group (label or legend, help text,
+    errors and the widget; the widget carries `required`,
     `aria-invalid` and `aria-describedby` from the bound field as in the template)."""
     field = context["field"]
     errors = field.errors
@@ -209,8 +210,12 @@ def field_html(context: Mapping[str, Any]) -> str:
         auto_id = field.auto_id
         id_attr = f' id="{_text(auto_id)}_helptext"' if auto_id else ""
         help_html = f'<div class="helptext"{id_attr}>{field.help_text}</div>'
+    # A field that must be filled in is marked on its wrapper (the stylesheet puts the marker
+    # after its label or legend).
+    required = field.field.required and not field.field.disabled
     return (
-        f'<div class="field{" field-error" if errors else ""}">\n'
+        f'<div class="field{" field-error" if errors else ""}'
+        f'{" field-required" if required else ""}">\n'
         f"{head}\n{help_html}\n{_html(errors)}\n{_html(field)}{tail}\n\n</div>"
     )
 
