@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from tyreso_it.core.bench import report
+from bench import report
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,7 @@ def test_each_figure_is_marked_against_its_target():
 
 
 def test_the_report_says_whether_the_redis_it_measures_with_answers(settings, redis):
-    from tyreso_it.core.management.commands.bench import _cache_in_use
+    from bench.management.commands.bench import _cache_in_use
 
     settings.CACHES = {"default": {"BACKEND": "tyreso_it.core.cache.RedisCache",
                                    "LOCATION": redis}}
@@ -95,7 +95,7 @@ def test_the_report_says_whether_the_redis_it_measures_with_answers(settings, re
 
 @pytest.mark.postgres
 def test_exports_only_measures_the_exports_and_nothing_else(tmp_path, monkeypatch):
-    from tyreso_it.core.bench import exports
+    from bench import exports
 
     asked = []
 
@@ -126,7 +126,7 @@ def test_the_export_client_reads_the_body_as_it_comes():
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    from tyreso_it.core.bench import exports
+    from bench import exports
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 - the standard library's name

@@ -22,8 +22,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from tyreso_it.core.bench import database, measure, report
-from tyreso_it.core.bench.dataset import Size, generate
+from bench import database, measure, report
+from bench.dataset import Size, generate
 
 
 class Command(BaseCommand):
@@ -108,7 +108,7 @@ class Command(BaseCommand):
             result["exports"] = {"note": "not measured (--no-http)" if options["no_http"]
                                  else "not measured (--no-exports)"}
         else:
-            from tyreso_it.core.bench import exports, load
+            from bench import exports, load
 
             self._phase("Exports:")
             result["exports"] = exports.measure_exports(
@@ -215,8 +215,8 @@ class Command(BaseCommand):
     def _http(self, context: measure.Context, pages: list[dict], options) -> dict[str, Any]:
         from django.urls import NoReverseMatch, reverse
 
+        from bench import load
         from servicecatalog.models import Service
-        from tyreso_it.core.bench import load
 
         cookies = {role: load.session_cookie(user) for role, user in context.users.items()}
         orders = {role: measure.visible_order_ids(user, 300)
