@@ -153,3 +153,39 @@ def test_the_export_client_reads_the_body_as_it_comes():
     assert fetched["bytes"] == len(b"\xef\xbb\xbfRubrik\r\n") + sum(
         len(f"Rad {n}\r\n") for n in range(50_000))
     assert fetched["seconds"] >= fetched["first_byte_s"] >= 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_http_run_prints_each_page_against_the_bare_list(tmp_path, capsys):
+    """gunicorn serves the data set with the benchmark's URLconf; every key page and the bare
+    list are requested over HTTP. What is asserted is that the figures are there, not what
+    they are: the timings belong to the machine."""
+    tiny = TINY[: TINY.index("--pages")]
+    call_command("bench", *tiny, "--http", "--ratio-requests", "4", "--ratio-rounds", "1",
+                 "--ratio-connections", "2", "--workers", "1", "--output", str(tmp_path))
+    result = json.loads((tmp_path / "bench-latest.json").read_text(encoding="utf-8"))
+    assert "pages" not in result and "services" not in result and "exports" not in result
+
+    rows = {row["page"]: row for row in result["ratios"]["pages"]}
+    assert list(rows) == ["bare", "order_list", "order_detail", "dashboard", "home"]
+    for row in rows.values():
+        assert row["errors"] == 0, row["error_samples"]
+        assert row["requests"] == 4
+        assert row["median_ms"] > 0 and row["p95_ms"] >= row["median_ms"]
+        assert row["cpu_ms"] is not None
+    assert rows["bare"]["median_ratio"] == 1.0
+    assert {page: row["target_cpu_ratio"] for page, row in rows.items()
+            if "target_cpu_ratio" in row} == {"order_list": 1.3, "order_detail": 3.0,
+                                              "dashboard": 4.0}
+    assert result["summary"]["checks"] == 3
+
+    printed = capsys.readouterr().out
+    assert "Pages against the bare list over HTTP" in printed
+    for page in ("bare", "order_list", "order_detail", "dashboard", "home"):
+        assert f"\n{page} " in printed
+
+
+def test_http_goes_with_neither_no_http_nor_exports_only():
+    with pytest.raises(CommandError, match="--http"):
+        call_command("bench", "--http", "--no-http")
