@@ -284,6 +284,15 @@ def text(result: dict[str, Any]) -> str:
             "CPU with PostgreSQL, Redis and the load generator)")
     elif ratios:
         parts.append(f"Pages against the bare list: {ratios.get('note', 'not measured')}")
+    profile = result.get("profile")
+    if profile:
+        names = list(dict.fromkeys(name for row in profile for name in row["percent"]))
+        rows = [[name, *(row["percent"].get(name, "") for row in profile)] for name in names]
+        rows.append(["SQL queries", *(row["queries"] for row in profile)])
+        rows.append(["ms a request, profiled", *(row["ms_per_request"] for row in profile)])
+        parts.append(
+            "Where the time goes, % (in process under cProfile: wall time, waits included)\n"
+            + _table(["", *(f"{row['page']} ({row['role']})" for row in profile)], rows))
     exports = result.get("exports", {})
     if exports.get("formats"):
         rows = [[fmt, row["status"], row.get("rows", ""), round(row["bytes"] / 1e6, 1),

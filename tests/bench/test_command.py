@@ -189,3 +189,27 @@ def test_the_http_run_prints_each_page_against_the_bare_list(tmp_path, capsys):
 def test_http_goes_with_neither_no_http_nor_exports_only():
     with pytest.raises(CommandError, match="--http"):
         call_command("bench", "--http", "--no-http")
+
+
+@pytest.mark.postgres
+def test_the_profile_says_where_each_pages_time_goes(tmp_path, capsys, settings):
+    settings.ROOT_URLCONF = "bench.urls"  # the bare list is one of the pages
+    tiny = TINY[: TINY.index("--pages")]
+    call_command("bench", *tiny, "--profile", "--requests", "2", "--warmup", "1",
+                 "--output", str(tmp_path))
+    result = json.loads((tmp_path / "bench-latest.json").read_text(encoding="utf-8"))
+    assert "ratios" not in result and "pages" not in result
+
+    rows = {row["page"]: row for row in result["profile"]}
+    assert list(rows) == ["bare", "order_list", "order_detail", "dashboard", "home"]
+    assert all(row["status"] == 200 for row in rows.values())
+    assert rows["bare"]["queries"] < rows["order_list"]["queries"] < rows["dashboard"]["queries"]
+    for row in rows.values():
+        assert 99 <= sum(row["percent"].values()) <= 101
+    assert "PostgreSQL round trips (psycopg)" in rows["dashboard"]["percent"]
+    assert "Where the time goes" in capsys.readouterr().out
+
+
+def test_profile_goes_with_nothing_else_that_measures():
+    with pytest.raises(CommandError, match="--profile"):
+        call_command("bench", "--profile", "--http")

@@ -4,7 +4,8 @@ Builds (or reuses) a realistic data set, measures the key pages for each role in
 the write services, the key pages against a bare Django list over HTTP (bench/ratio.py),
 throughput and memory under load with gunicorn, and the export of every order as CSV and XLSX
 through gunicorn, prints a table and writes it as JSON to var/bench/. `--http` measures only
-the pages against the bare list. It reports; it never fails on a missed target.
+the pages against the bare list, `--profile` only profiles them (bench/profiling.py). It
+reports; it never fails on a missed target.
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ class Command(BaseCommand):
         parser.add_argument("--http", action="store_true",
                             help="measure only the key pages against the bare list over "
                                  "HTTP (gunicorn): CPU per request and time, as ratios")
+        parser.add_argument("--profile", action="store_true",
+                            help="profile the pages of the --http run in process: their "
+                                 "queries and where their time goes")
         parser.add_argument("--ratio-requests", type=int, default=200,
                             help="requests a page in each round of the ratio run")
         parser.add_argument("--ratio-rounds", type=int, default=3,
@@ -95,6 +99,9 @@ class Command(BaseCommand):
         if options["http"] and (options["no_http"] or options["exports_only"]):
             raise CommandError("--http measures over HTTP only: it goes with neither "
                                "--no-http nor --exports-only.")
+        if options["profile"] and (options["http"] or options["exports_only"]):
+            raise CommandError("--profile profiles the pages only: it goes with neither "
+                               "--http nor --exports-only.")
         if database.create_if_missing():
             self.stdout.write(f"Created the database {database.name()}.")
         size = Size(**{name: options[name] for name in Size().as_dict()})
@@ -117,7 +124,14 @@ class Command(BaseCommand):
         context = measure.bench_context(dataset)
         directory = Path(options["output"]) if options["output"] else (
             Path(settings.VAR_DIR) / "bench")
-        if options["http"]:
+        if options["profile"]:
+            from bench import profiling
+
+            self._phase("Profiles:")
+            result["profile"] = profiling.profile_pages(
+                context, requests=options["requests"], warmup=options["warmup"],
+                log=self.stdout.write)
+        elif options["http"]:
             self._phase("Pages against the bare list over HTTP:")
             result["ratios"] = self._ratios(context, directory, options)
         else:
