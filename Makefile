@@ -2,7 +2,7 @@
 #
 #   make run     migrate, load the demo data and run web, Celery worker and beat
 #   make test    run the whole test suite (extra pytest arguments: make test ARGS="-k foo")
-#   make bench   the scale benchmark on its own PostgreSQL database (see README, Performance)
+#   make bench   the scale benchmark on its own PostgreSQL database (docs/performance.md)
 #
 # Each target creates .venv with Python 3.13 when it is missing and reinstalls
 # requirements-dev.lock (the runtime lock and the test tools) only when a lock has changed.
@@ -75,6 +75,7 @@ bench: venv $(MO_FILES)
 		*) echo "make bench needs PostgreSQL: set BENCH_DATABASE_URL=postgres://…/tyreso_it_bench" >&2; \
 		   exit 2 ;; \
 	esac
-	DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL="$(BENCH_REDIS_URL)" \
+	DJANGO_SETTINGS_MODULE=bench.settings \
+		DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL="$(BENCH_REDIS_URL)" \
 		SECRET_KEY="$${SECRET_KEY:-bench-only-signing-key-for-generated-data}" \
 		$(PY) manage.py bench $(ARGS)

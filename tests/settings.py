@@ -11,3 +11,6 @@ import os
 os.environ.setdefault("SECRET_KEY", "tests-only-signing-key-never-used-outside-the-test-suite")
 
 from tyreso_it.settings import *  # noqa: E402, F403
+
+# The benchmark's management command is tested too (tests/bench).
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405

@@ -134,3 +134,31 @@ def test_the_app_refuses_to_start_without_a_secret_key_and_no_switch_says_otherw
     assert "REQUIRE_SECRET_KEY" not in environment
     with pytest.raises(Unset, match="SECRET_KEY"):
         interpolate(environment, {**REQUIRED, "SECRET_KEY": ""})
+
+
+DEV_TOOLS = ("pytest", "pytest-django", "pytest-xdist", "playwright", "axe-playwright-python",
+             "schemathesis", "ruff", "aiosmtpd")
+
+
+def locked(name: str) -> set[str]:
+    """The package names a lock file pins."""
+    return {line.split("==", 1)[0].lower() for line in (ROOT / name).read_text().splitlines()
+            if "==" in line and not line.startswith((" ", "#"))}
+
+
+def test_the_image_installs_the_runtime_lock_only():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    installs = re.findall(r"pip install[^\n]*", dockerfile)
+    assert installs == ["pip install -r requirements.lock"]
+    assert "requirements-dev.lock" not in dockerfile
+
+    runtime, development = locked("requirements.lock"), locked("requirements-dev.lock")
+    assert {"django", "gunicorn", "celery", "psycopg"} <= runtime
+    assert not runtime & set(DEV_TOOLS)
+    assert {"pytest", "playwright", "ruff"} <= development
+
+
+def test_the_tests_and_the_benchmark_stay_out_of_the_image():
+    ignored = {line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()
+               if line.strip() and not line.startswith("#")}
+    assert {"tests", "bench", "requirements-dev.lock", ".venv", ".env", "var"} <= ignored

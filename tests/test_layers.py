@@ -31,17 +31,12 @@ KNOWN_APPS = frozenset({
 })
 
 #: Modules of the ground that may import an app, with the reason. Paths under the root.
-GROUND_EXCEPTIONS = {
-    "tyreso_it/core/bench": "the benchmark: it moves to the top-level package bench/",
-    "tyreso_it/core/management/commands/bench.py": "the benchmark's command: moves with it",
-}
+GROUND_EXCEPTIONS: dict[str, str] = {}
 
 MAX_LINES = 800
 
 #: Modules of the product allowed more than MAX_LINES, with the reason.
-SIZE_EXCEPTIONS = {
-    "tyreso_it/core/bench/dataset.py": "the benchmark's data set: moves to bench/ and is split",
-}
+SIZE_EXCEPTIONS: dict[str, str] = {}
 
 SKIPPED_DIRS = {".venv", "node_modules", "migrations", "__pycache__", ".git", "var", "tests"}
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from tyreso_it.core.bench import report
+from bench import report
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,7 @@ def test_each_figure_is_marked_against_its_target():
 
 
 def test_the_report_says_whether_the_redis_it_measures_with_answers(settings, redis):
-    from tyreso_it.core.management.commands.bench import _cache_in_use
+    from bench.management.commands.bench import _cache_in_use
 
     settings.CACHES = {"default": {"BACKEND": "tyreso_it.core.cache.RedisCache",
                                    "LOCATION": redis}}
@@ -97,7 +97,7 @@ def test_the_report_says_whether_the_redis_it_measures_with_answers(settings, re
 
 @pytest.mark.postgres
 def test_exports_only_measures_the_exports_and_nothing_else(tmp_path, monkeypatch):
-    from tyreso_it.core.bench import exports
+    from bench import exports
 
     asked = []
 
@@ -128,7 +128,7 @@ def test_the_export_client_reads_the_body_as_it_comes():
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    from tyreso_it.core.bench import exports
+    from bench import exports
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 - the standard library's name
@@ -155,3 +155,63 @@ def test_the_export_client_reads_the_body_as_it_comes():
     assert fetched["bytes"] == len(b"\xef\xbb\xbfRubrik\r\n") + sum(
         len(f"Rad {n}\r\n") for n in range(50_000))
     assert fetched["seconds"] >= fetched["first_byte_s"] >= 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_http_run_prints_each_page_against_the_bare_list(tmp_path, capsys):
+    """gunicorn serves the data set with the benchmark's URLconf; every key page and the bare
+    list are requested over HTTP. What is asserted is that the figures are there, not what
+    they are: the timings belong to the machine."""
+    tiny = TINY[: TINY.index("--pages")]
+    call_command("bench", *tiny, "--http", "--ratio-requests", "4", "--ratio-rounds", "1",
+                 "--ratio-connections", "2", "--workers", "1", "--output", str(tmp_path))
+    result = json.loads((tmp_path / "bench-latest.json").read_text(encoding="utf-8"))
+    assert "pages" not in result and "services" not in result and "exports" not in result
+
+    rows = {row["page"]: row for row in result["ratios"]["pages"]}
+    assert list(rows) == ["bare", "order_list", "order_detail", "dashboard", "home"]
+    for row in rows.values():
+        assert row["errors"] == 0, row["error_samples"]
+        assert row["requests"] == 4
+        assert row["median_ms"] > 0 and row["p95_ms"] >= row["median_ms"]
+        assert row["cpu_ms"] is not None
+    assert rows["bare"]["median_ratio"] == 1.0
+    assert {page: row["target_cpu_ratio"] for page, row in rows.items()
+            if "target_cpu_ratio" in row} == {"order_list": 1.3, "order_detail": 3.0,
+                                              "dashboard": 4.0}
+    assert result["summary"]["checks"] == 3
+
+    printed = capsys.readouterr().out
+    assert "Pages against the bare list over HTTP" in printed
+    for page in ("bare", "order_list", "order_detail", "dashboard", "home"):
+        assert f"\n{page} " in printed
+
+
+def test_http_goes_with_neither_no_http_nor_exports_only():
+    with pytest.raises(CommandError, match="--http"):
+        call_command("bench", "--http", "--no-http")
+
+
+@pytest.mark.postgres
+def test_the_profile_says_where_each_pages_time_goes(tmp_path, capsys, settings):
+    settings.ROOT_URLCONF = "bench.urls"  # the bare list is one of the pages
+    tiny = TINY[: TINY.index("--pages")]
+    call_command("bench", *tiny, "--profile", "--requests", "2", "--warmup", "1",
+                 "--output", str(tmp_path))
+    result = json.loads((tmp_path / "bench-latest.json").read_text(encoding="utf-8"))
+    assert "ratios" not in result and "pages" not in result
+
+    rows = {row["page"]: row for row in result["profile"]}
+    assert list(rows) == ["bare", "order_list", "order_detail", "dashboard", "home"]
+    assert all(row["status"] == 200 for row in rows.values())
+    assert rows["bare"]["queries"] < rows["order_list"]["queries"] < rows["dashboard"]["queries"]
+    for row in rows.values():
+        assert 99 <= sum(row["percent"].values()) <= 101
+    assert "PostgreSQL round trips (psycopg)" in rows["dashboard"]["percent"]
+    assert "Where the time goes" in capsys.readouterr().out
+
+
+def test_profile_goes_with_nothing_else_that_measures():
+    with pytest.raises(CommandError, match="--profile"):
+        call_command("bench", "--profile", "--http")

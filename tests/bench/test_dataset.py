@@ -1,5 +1,5 @@
 """The benchmark's data generator, at a small size: what it writes is valid and consistent,
-as if the services had written it over the years (tyreso_it.core.bench.dataset)."""
+as if the services had written it over the years (bench.dataset)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ import pytest
 from django.db.models import Count
 from django.utils import timezone
 
+from bench.dataset import BENCH_USERS, TZ, Size, generate
 from board.models import AgendaItem, Meeting
 from orders.models import Comment, Order, OrderEvent, ReferenceCounter
 from organisation.models import Department, OrdererRegistration, Provider, User
 from organisation.selectors import _read_standing
-from tyreso_it.core.bench.dataset import BENCH_USERS, TZ, Size, generate
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

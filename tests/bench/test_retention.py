@@ -7,8 +7,8 @@ import pytest
 
 from orders.models import Comment, Order
 from records.models import CullingRecord
-from tyreso_it.core.bench.dataset import Size, generate
-from tyreso_it.core.bench.retention import measure_retention
+from bench.dataset import Size, generate
+from bench.retention import measure_retention
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

@@ -37,6 +37,7 @@ TARGETS = {
     "peak memory": f"web worker peak < {PEAK_MB} MB",
     "export time": f"every order in < {EXPORT_SECONDS} s",
     "export memory": f"web worker peak < {EXPORT_PEAK_MB} MB",
+    "CPU ratio": "CPU per request ≤ the target × the bare list's (over HTTP, same run)",
 }
 
 
@@ -123,6 +124,22 @@ def http_checks(http: dict[str, Any]) -> None:
     http["checks"] = checks
 
 
+def ratio_checks(ratios: dict[str, Any]) -> None:
+    """Mark each page that has a target against the bare list (in place)."""
+    for row in ratios.get("pages", []):
+        row["checks"] = []
+        target = row.get("target_cpu_ratio")
+        if target is None:
+            continue
+        ratio = row.get("cpu_ratio")
+        checks = check("CPU ratio", None if ratio is None else ratio <= target and
+                       not row["errors"],
+                       f"{ratio} × (wanted ≤ {target} ×), {row['cpu_ms']} ms against "
+                       f"{ratios['pages'][0]['cpu_ms']} ms, {row['errors']} errors")
+        checks["wanted"] = f"CPU per request ≤ {target} × the bare list's"
+        row["checks"].append(checks)
+
+
 def export_checks(exports: dict[str, Any]) -> None:
     """Add each format's checks to it (in place)."""
     for row in exports.get("formats", {}).values():
@@ -150,6 +167,9 @@ def all_checks(result: dict[str, Any]) -> list[dict[str, Any]]:
             found.append({**item, "what": row["service"]})
     for item in result.get("http", {}).get("checks", []):
         found.append({**item, "what": "gunicorn"})
+    for row in result.get("ratios", {}).get("pages", []):
+        for item in row.get("checks", []):
+            found.append({**item, "what": f"{row['page']} / {row['role']} against the bare list"})
     for fmt, row in result.get("exports", {}).get("formats", {}).items():
         for item in row.get("checks", []):
             found.append({**item, "what": f"export {fmt}"})
@@ -248,6 +268,31 @@ def text(result: dict[str, Any]) -> str:
         )
     elif http:
         parts.append(f"HTTP: {http.get('note', 'not measured')}")
+    ratios = result.get("ratios")
+    if ratios and ratios.get("pages"):
+        rows = [[row["page"], row["role"], row["requests"], row["errors"], row["cpu_ms"],
+                 row["cpu_ratio"], row["median_ms"], row["median_ratio"], row["p95_ms"],
+                 row["p95_ratio"], row["machine_cpu_ms"], _marks(row.get("checks", []))]
+                for row in ratios["pages"]]
+        parts.append(
+            f"Pages against the bare list over HTTP ({ratios['server']}, "
+            f"{ratios['connections']} requests in flight, {ratios['rounds']} rounds of "
+            f"{ratios['requests_per_round']} requests a page)\n"
+            + _table(["page", "role", "requests", "errors", "CPU ms", "CPU ×", "p50 ms",
+                      "p50 ×", "p95 ms", "p95 ×", "machine CPU ms", "target"], rows)
+            + "\n(CPU: the web workers' per request; × the ratio to the bare list's; machine "
+            "CPU with PostgreSQL, Redis and the load generator)")
+    elif ratios:
+        parts.append(f"Pages against the bare list: {ratios.get('note', 'not measured')}")
+    profile = result.get("profile")
+    if profile:
+        names = list(dict.fromkeys(name for row in profile for name in row["percent"]))
+        rows = [[name, *(row["percent"].get(name, "") for row in profile)] for name in names]
+        rows.append(["SQL queries", *(row["queries"] for row in profile)])
+        rows.append(["ms a request, profiled", *(row["ms_per_request"] for row in profile)])
+        parts.append(
+            "Where the time goes, % (in process under cProfile: wall time, waits included)\n"
+            + _table(["", *(f"{row['page']} ({row['role']})" for row in profile)], rows))
     exports = result.get("exports", {})
     if exports.get("formats"):
         rows = [[fmt, row["status"], row.get("rows", ""), round(row["bytes"] / 1e6, 1),

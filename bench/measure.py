@@ -3,7 +3,7 @@ query counts' independence of page size and history, and the time the write serv
 
 Pages are requested through Django's test client in this process: what is timed is the whole
 request through the middleware, the view and the template, without a network or an HTTP
-server (those are measured by `tyreso_it.core.bench.load`).
+server (those are measured by `bench.load`).
 """
 
 from __future__ import annotations

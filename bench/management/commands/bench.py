@@ -1,9 +1,11 @@
 """`manage.py bench`: the benchmark of issue 7 on its own PostgreSQL database.
 
 Builds (or reuses) a realistic data set, measures the key pages for each role in process,
-the write services, throughput and memory under load with gunicorn, and the export of every
-order as CSV and XLSX through gunicorn, prints a table and writes it as JSON to var/bench/.
-It reports; it never fails on a missed target.
+the write services, the key pages against a bare Django list over HTTP (bench/ratio.py),
+throughput and memory under load with gunicorn, and the export of every order as CSV and XLSX
+through gunicorn, prints a table and writes it as JSON to var/bench/. `--http` measures only
+the pages against the bare list, `--profile` only profiles them (bench/profiling.py). It
+reports; it never fails on a missed target.
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from tyreso_it.core.bench import database, measure, report
-from tyreso_it.core.bench import retention as retention_bench
-from tyreso_it.core.bench.dataset import Size, generate
+from bench import database, measure, report
+from bench import retention as retention_bench
+from bench.dataset import Size, generate
 
 
 class Command(BaseCommand):
@@ -58,8 +60,22 @@ class Command(BaseCommand):
         parser.add_argument("--meeting-items", type=int, default=10,
                             help="orders decided at each of those meetings")
         parser.add_argument("--no-services", action="store_true")
+        parser.add_argument("--http", action="store_true",
+                            help="measure only the key pages against the bare list over "
+                                 "HTTP (gunicorn): CPU per request and time, as ratios")
+        parser.add_argument("--profile", action="store_true",
+                            help="profile the pages of the --http run in process: their "
+                                 "queries and where their time goes")
+        parser.add_argument("--ratio-requests", type=int, default=200,
+                            help="requests a page in each round of the ratio run")
+        parser.add_argument("--ratio-rounds", type=int, default=3,
+                            help="rounds of the ratio run (each page in turn with the bare "
+                                 "list)")
+        parser.add_argument("--ratio-connections", type=int, default=4,
+                            help="requests in flight in the ratio run")
         parser.add_argument("--no-http", action="store_true",
-                            help="skip gunicorn: the load generator and the exports")
+                            help="skip gunicorn: the ratios, the load generator and the "
+                                 "exports")
         parser.add_argument("--no-exports", action="store_true",
                             help="skip exporting every order as CSV and XLSX")
         parser.add_argument("--exports-only", action="store_true",
@@ -81,6 +97,12 @@ class Command(BaseCommand):
                 "DATABASE_URL=postgres://…/tyreso_it_bench (a database of its own: the "
                 "benchmark fills it with generated data)."
             )
+        if options["http"] and (options["no_http"] or options["exports_only"]):
+            raise CommandError("--http measures over HTTP only: it goes with neither "
+                               "--no-http nor --exports-only.")
+        if options["profile"] and (options["http"] or options["exports_only"]):
+            raise CommandError("--profile profiles the pages only: it goes with neither "
+                               "--http nor --exports-only.")
         if database.create_if_missing():
             self.stdout.write(f"Created the database {database.name()}.")
         size = Size(**{name: options[name] for name in Size().as_dict()})
@@ -103,25 +125,40 @@ class Command(BaseCommand):
         context = measure.bench_context(dataset)
         directory = Path(options["output"]) if options["output"] else (
             Path(settings.VAR_DIR) / "bench")
-        if not options["exports_only"]:
-            self._measure(context, result, options)
-        if options["no_http"] or options["no_exports"]:
-            result["exports"] = {"note": "not measured (--no-http)" if options["no_http"]
-                                 else "not measured (--no-exports)"}
-        else:
-            from tyreso_it.core.bench import exports, load
+        if options["profile"]:
+            from bench import profiling
 
-            self._phase("Exports:")
-            result["exports"] = exports.measure_exports(
-                load.session_cookie(context.users["it_chief"]), log_dir=directory,
+            self._phase("Profiles:")
+            result["profile"] = profiling.profile_pages(
+                context, requests=options["requests"], warmup=options["warmup"],
                 log=self.stdout.write)
-            report.export_checks(result["exports"])
+        elif options["http"]:
+            self._phase("Pages against the bare list over HTTP:")
+            result["ratios"] = self._ratios(context, directory, options)
+        else:
+            if not options["exports_only"]:
+                self._measure(context, result, options)
+            self._exports(context, result, directory, options)
         result["finished_at"] = timezone.now().isoformat()
         report.summarise(result)
         path = report.write(result, directory)
         self.stdout.write("")
         self.stdout.write(report.text(result))
         self.stdout.write(f"\nWritten to {path} (and bench-latest.json beside it).")
+
+    def _exports(self, context: measure.Context, result: dict[str, Any], directory: Path,
+                 options) -> None:
+        if options["no_http"] or options["no_exports"]:
+            result["exports"] = {"note": "not measured (--no-http)" if options["no_http"]
+                                 else "not measured (--no-exports)"}
+            return
+        from bench import exports, load
+
+        self._phase("Exports:")
+        result["exports"] = exports.measure_exports(
+            load.session_cookie(context.users["it_chief"]), log_dir=directory,
+            log=self.stdout.write)
+        report.export_checks(result["exports"])
 
     def _measure(self, context: measure.Context, result: dict[str, Any], options) -> None:
         """The pages, their query counts, the services and the load (all but the exports)."""
@@ -144,8 +181,13 @@ class Command(BaseCommand):
             self._phase("Retention (dry run and run, rolled back):")
             result["retention"] = retention_bench.measure_retention(log=self.stdout.write)
         if options["no_http"]:
+            result["ratios"] = {"note": "not measured (--no-http)"}
             result["http"] = {"note": "not measured (--no-http)"}
         else:
+            self._phase("Pages against the bare list over HTTP:")
+            directory = Path(options["output"]) if options["output"] else (
+                Path(settings.VAR_DIR) / "bench")
+            result["ratios"] = self._ratios(context, directory, options)
             self._phase("HTTP:")
             result["http"] = self._http(context, result["pages"], options)
             report.http_checks(result["http"])
@@ -215,11 +257,21 @@ class Command(BaseCommand):
 
     # --- HTTP ------------------------------------------------------------------------------
 
+    def _ratios(self, context: measure.Context, directory: Path, options) -> dict[str, Any]:
+        from bench import ratio
+
+        ratios = ratio.measure_ratios(
+            context, requests=options["ratio_requests"], rounds=options["ratio_rounds"],
+            connections=options["ratio_connections"], workers=options["workers"],
+            log_dir=directory, log=self.stdout.write)
+        report.ratio_checks(ratios)
+        return ratios
+
     def _http(self, context: measure.Context, pages: list[dict], options) -> dict[str, Any]:
         from django.urls import NoReverseMatch, reverse
 
+        from bench import load
         from servicecatalog.models import Service
-        from tyreso_it.core.bench import load
 
         cookies = {role: load.session_cookie(user) for role, user in context.users.items()}
         orders = {role: measure.visible_order_ids(user, 300)

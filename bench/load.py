@@ -24,10 +24,12 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import quote, quote_plus, urlencode
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.db import connection
+from django.utils.module_loading import import_string
 
 from organisation.models import User
 
@@ -46,13 +48,36 @@ def session_cookie(user: User) -> str:
     """A logged-in session for `user`, as the login view would have made it."""
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    # The backend that logs people in: the first that can read a user back (the login
+    # throttle's, first in the list, authenticates no one).
+    session[BACKEND_SESSION_KEY] = next(
+        path for path in settings.AUTHENTICATION_BACKENDS
+        if hasattr(import_string(path), "get_user"))
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
 # --- the server ---------------------------------------------------------------------------------
+
+
+def server_environment() -> dict[str, str]:
+    """What gunicorn needs to serve the database this process uses, with the benchmark's
+    URLconf (the bare list): bench.settings over the settings this process runs with."""
+    current = os.environ.get("DJANGO_SETTINGS_MODULE") or "tyreso_it.settings"
+    base = (os.environ.get("BENCH_BASE_SETTINGS") or "tyreso_it.settings"
+            if current == "bench.settings" else current)
+    database = connection.settings_dict
+    user = quote(database.get("USER") or "", safe="")
+    password = quote(database.get("PASSWORD") or "", safe="")
+    login = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = database.get("HOST") or "127.0.0.1"
+    port = f":{database['PORT']}" if database.get("PORT") else ""
+    return {
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "BENCH_BASE_SETTINGS": base,
+        "DATABASE_URL": f"postgres://{login}{host}{port}/{quote(database['NAME'], safe='')}",
+    }
 
 
 class Server:
@@ -66,7 +91,7 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Server:
-        env = {**os.environ, "DEBUG": "false"}
+        env = {**os.environ, "DEBUG": "false", **server_environment()}
         gunicorn = Path(sys.executable).with_name("gunicorn")
         command = [
             str(gunicorn) if gunicorn.exists() else sys.executable,
@@ -77,10 +102,12 @@ class Server:
             "--log-level", "warning", "--error-logfile", str(self.log),
         ]
         self.log.parent.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter, fixed arguments
-            command, cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, start_new_session=True,
-        )
+        # What the app logs (a server error's traceback) goes to the same file.
+        with self.log.open("ab") as errors:
+            self.process = subprocess.Popen(  # noqa: S603 - our interpreter, fixed arguments
+                command, cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL,
+                stderr=errors, start_new_session=True,
+            )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -266,6 +293,40 @@ async def _run(choose, port: int, connections: int, seconds: float, timeout: flo
 def run_load(choose, *, port: int, connections: int, seconds: float,
              timeout: float = 30.0) -> Outcome:
     return asyncio.run(_run(choose, port, connections, seconds, timeout))
+
+
+async def _run_count(choose, port: int, connections: int, total: int,
+                     timeout: float) -> Outcome:
+    outcome = Outcome()
+    left = [total]
+
+    async def worker() -> None:
+        while left[0] > 0:
+            left[0] -= 1
+            request = choose()
+            started = time.perf_counter()
+            try:
+                status, _size = await asyncio.wait_for(_one(request, port), timeout)
+            except (OSError, TimeoutError, ValueError, IndexError) as exc:
+                outcome.note_error(request.name, f"{type(exc).__name__}: {exc}")
+                continue
+            elapsed = (time.perf_counter() - started) * 1000
+            outcome.count += 1
+            if status not in request.expect:
+                outcome.note_error(request.name, f"HTTP {status} for {request.path}")
+                continue
+            outcome.latencies.setdefault(request.name, []).append(elapsed)
+
+    started = time.monotonic()
+    await asyncio.gather(*(worker() for _n in range(connections)))
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def run_requests(choose, *, port: int, connections: int, total: int,
+                 timeout: float = 30.0) -> Outcome:
+    """`total` requests, `connections` of them in flight at a time."""
+    return asyncio.run(_run_count(choose, port, connections, total, timeout))
 
 
 def report(outcome: Outcome) -> dict[str, Any]:
