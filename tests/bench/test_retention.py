@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from orders.models import Comment, Order
-from records.models import CullingRecord
 from bench.dataset import Size, generate
 from bench.retention import measure_retention
+from orders.models import Comment, Order
+from records.models import CullingRecord
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
