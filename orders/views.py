@@ -384,7 +384,7 @@ def _detail(request: HttpRequest, order: Order, *, bound: dict | None = None, st
         # The HUKI matrix's H, U, K and I for the current step, and the consultations.
         "raci": raci_selectors.order_raci(order, user),
     }
-    if order.status == Order.Status.READY_FOR_DECISION and perms.is_change_manager(user):
+    if order.status == Order.Status.READY_FOR_DECISION and people.is_change_manager(user):
         # Beslutsråd IT decides it in the minutes, not on this page: say where.
         context["board_decision"] = {"meeting": board_selectors.decision_meeting(order)}
     return render(request, "orders/order_detail.html", context, status=status)
