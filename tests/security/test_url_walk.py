@@ -175,6 +175,8 @@ ROUTES: dict[str, tuple[Case, ...] | str] = {
         Case(of("buf:submitted", attachment_pk="attachment:soc")),
     ),
     "orders:assign_handler": POST_ONLY,
+    "orders:secrecy_mark": POST_ONLY,
+    "orders:secrecy_unmark": POST_ONLY,
     "orders:transition": POST_ONLY,
     # Beslutsråd IT.
     "board:meetings": (Case(ok=BOARD),),
