@@ -222,6 +222,7 @@ class Order(models.Model):
             ("view_all_orders", _("Can see every order")),
             ("prepare_order", _("Can prepare and plan orders (ordering function)")),
             ("decide_order", _("Can record decisions on orders (change manager)")),
+            ("view_register", _("Can read the register of orders and meetings (diarium)")),
         ]
         indexes = [
             models.Index(fields=["department", "-created_at"], name="order_dept_created_idx"),

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "raci",
     "board",
     "costs",
+    "registry",
 ]
 
 MIDDLEWARE = [

@@ -76,6 +76,8 @@ CHAIR = frozenset({"change_manager"})
 #: published year (its IT lead).
 COST_KEEPER = frozenset({"it_chief"})
 COST_READERS = COST_KEEPER | {"it_lead_buf"}
+#: Read the register of orders and meetings (diarium).
+REGISTER_READERS = ORDERING | {"it_chief"}
 
 #: Orders of the world: (department, state, written by the BUF orderer's colleague).
 BUF_STATES = tuple(factories.ALL_STATES)
@@ -176,6 +178,12 @@ ROUTES: dict[str, tuple[Case, ...] | str] = {
     ),
     "orders:assign_handler": POST_ONLY,
     "orders:secrecy_mark": POST_ONLY,
+    # The register (diarium): the ordering function and the IT chiefs (and a registrar
+    # given its permission, not a kind of this world).
+    "registry:register": (Case(ok=REGISTER_READERS),),
+    "registry:export": tuple(
+        Case({"year": f"={timezone.localdate().year}", "fmt": f"={fmt}"}, ok=REGISTER_READERS)
+        for fmt in ("csv", "xlsx", "pdf")),
     "orders:secrecy_unmark": POST_ONLY,
     "orders:transition": POST_ONLY,
     # Beslutsråd IT.

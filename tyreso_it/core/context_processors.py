@@ -11,6 +11,7 @@ def navigation(request: HttpRequest) -> dict:
     from costs.permissions import sees_costs
     from orders.permissions import is_ordering_function, sees_all
     from organisation.selectors import standing_of
+    from registry.selectors import may_read_register
 
     return {
         "nav_sees_all": sees_all(user),
@@ -21,4 +22,6 @@ def navigation(request: HttpRequest) -> dict:
         "nav_board": lambda: board_access(user),
         # IT's costs: the IT chief and deputy, and the departments' IT leads.
         "nav_costs": lambda: sees_costs(user),
+        # The register (diarium): the registrar, the ordering function and the IT chiefs.
+        "nav_register": lambda: may_read_register(user),
     }
