@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "board",
     "costs",
     "registry",
+    "accessibility",
 ]
 
 MIDDLEWARE = [
@@ -380,6 +381,12 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Accessibility: who is told of a reported barrier, and how many reports an address may send
+# an hour (and everyone together, against a flood).
+ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", "tillganglighet@tyreso.se")
+ACCESSIBILITY_REPORTS_PER_ADDRESS_HOUR = env_int("ACCESSIBILITY_REPORTS_PER_ADDRESS_HOUR", 5)
+ACCESSIBILITY_REPORTS_PER_HOUR = env_int("ACCESSIBILITY_REPORTS_PER_HOUR", 200)
 
 # Orders: an order is "ageing" in the queue after this many days without a transition.
 ORDER_AGEING_DAYS = env_int("ORDER_AGEING_DAYS", 14)

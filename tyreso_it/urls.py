@@ -21,5 +21,6 @@ urlpatterns = [
     path("huki/", include("raci.urls")),
     path("it-kostnader/", include("costs.urls")),
     path("diarium/", include("registry.urls")),
+    path("tillganglighet/", include("accessibility.urls")),
     path("admin/", admin.site.urls),
 ]

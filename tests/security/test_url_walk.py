@@ -181,6 +181,8 @@ ROUTES: dict[str, tuple[Case, ...] | str] = {
     # The register (diarium): the ordering function and the IT chiefs (and a registrar
     # given its permission, not a kind of this world).
     "registry:register": (Case(ok=REGISTER_READERS),),
+    # The accessibility statement: public, at a fixed address.
+    "accessibility:statement": (Case(public=True, ok=PEOPLE),),
     "registry:export": tuple(
         Case({"year": f"={timezone.localdate().year}", "fmt": f"={fmt}"}, ok=REGISTER_READERS)
         for fmt in ("csv", "xlsx", "pdf")),
