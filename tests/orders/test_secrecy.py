@@ -5,15 +5,18 @@ in the page, its history, the search, its files, the board's brief and the email
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from board import services as board_services
 from orders import secrecy, selectors, services
 from orders.models import Order
-from tests import factories
+from tests import factories, pdftext
 from tests.uploads import PDF
 from tyreso_it.core.models import OutboxMessage
 
@@ -254,3 +257,47 @@ def test_no_email_about_a_marked_order_holds_its_need(secret, coordinator, order
     bodies = list(OutboxMessage.objects.values_list("subject", "body"))
     assert bodies
     assert not any(NEED in subject or NEED in body for subject, body in bodies)
+
+
+# --- exports and the board --------------------------------------------------------------------
+
+
+def test_the_order_export_never_holds_a_secret_need(client, secret, it_chief, orderer):
+    for person in (it_chief, orderer):
+        client.force_login(person)
+        for fmt in ("csv", "xlsx"):
+            response = client.get(reverse("orders:export", args=[fmt]))
+            content = b"".join(response.streaming_content) if response.streaming else (
+                response.content)
+            assert response.status_code == 200
+            assert NEED.encode() not in content
+
+
+@pytest.fixture
+def on_agenda(make_order, coordinator, change_manager):
+    order = make_order(S.READY_FOR_DECISION, need=NEED)
+    services.order_mark_secret(order_id=order.pk, actor=coordinator, provision="OSL 18 kap. 8 §",
+                               reason="Larmets placering.")
+    meeting = board_services.meeting_create(actor=change_manager,
+                                            starts_at=timezone.now() + timedelta(days=20))
+    assert board_services.agenda_freeze_and_send(meeting_id=meeting.pk, actor=change_manager)
+    assert meeting.items.filter(order=order).exists()
+    return meeting
+
+
+def test_the_boards_brief_shows_a_secret_need_only_to_its_readers(client, on_agenda, it_chief,
+                                                                  change_manager):
+    url = reverse("board:print", args=[on_agenda.pk])
+    client.force_login(it_chief)
+    text = client.get(url).content.decode()
+    assert NEED not in text and SHOWN in text
+    client.force_login(change_manager)
+    assert NEED in client.get(url).content.decode()
+
+
+def test_the_meeting_pdf_never_holds_a_secret_need(client, on_agenda, change_manager):
+    client.force_login(change_manager)
+    response = client.get(reverse("board:pdf", args=[on_agenda.pk]))
+    assert response.status_code == 200
+    text = pdftext.compact(pdftext.text(response.content))
+    assert pdftext.compact(NEED) not in text and pdftext.compact(SHOWN) in text
