@@ -39,5 +39,4 @@ class BarrierReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.page_url[:60]} ({self.created_at:%Y-%m-%d})" if self.created_at else (
-            self.page_url[:60])
+        return self.page_url[:60]

@@ -103,7 +103,3 @@ def with_secret_readable(queryset: QuerySet[Order], user: User) -> QuerySet[Orde
         secret_readable=ExpressionWrapper(condition, output_field=BooleanField())
     )
 
-
-def need_for(user: User, order: Order) -> str:
-    """The order's need text as `user` may read it: the text, or `PLACEHOLDER`."""
-    return order.need if can_read_secret(user, order) else str(PLACEHOLDER)
