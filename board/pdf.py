@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether
 
+from orders.secrecy import PLACEHOLDER
 from tyreso_it.core import pdf
 from tyreso_it.core.pdf import Span, bold, muted, paragraph
 
@@ -44,7 +45,8 @@ def _brief(item: AgendaItem) -> list:
          if order.priority_score is not None else None),
     ], width=PAGE.width)]
     for label, value in [
-        (_("Need"), order.need),
+        # A document leaves the product: a secrecy-marked need is never in it.
+        (_("Need"), str(PLACEHOLDER) if order.is_secret else order.need),
         (_("IT requirements"), order.it_requirements),
         (_("Risks"), order.risk_description),
     ]:

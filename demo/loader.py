@@ -22,6 +22,7 @@ from decimal import Decimal
 from unittest import mock
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -190,6 +191,10 @@ def _users(report: Report, clock: DemoClock) -> None:
         for code in person.roles:
             if roles[code].group_id not in held:
                 roles[code].group.user_set.add(user)
+        for dotted in person.permissions:
+            app_label, codename = dotted.split(".")
+            user.user_permissions.add(Permission.objects.get(
+                content_type__app_label=app_label, codename=codename))
 
 
 def _registrations(report: Report, departments: dict[str, Department]) -> None:

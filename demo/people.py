@@ -41,6 +41,8 @@ class DemoUser:
     email: str = ""
     is_superuser: bool = False
     extra: dict = field(default_factory=dict)
+    # Permissions held by the person themselves, outside every role ("app_label.codename").
+    permissions: tuple[str, ...] = ()
 
     def address(self) -> str:
         if self.email:
@@ -92,6 +94,9 @@ USERS: list[DemoUser] = [
     DemoUser("leverantor", "Linda", "Mattsson", "Konsult", ("provider",),
              "Extern leverantör: ser och levererar det leverantören tilldelats",
              email="linda.mattsson@example.se"),
+    DemoUser("registrator", "Ingrid", "Sandberg", "Registrator", (),
+             "Registrator på kommunledningskontoret: läser och exporterar diariet",
+             permissions=("orders.view_register",)),
     DemoUser("admin", "Systemadministratör", "", "Systemadministratör", (),
              "Superanvändare: Djangos administration (/admin/)", email="admin@tyreso.se",
              is_superuser=True),

@@ -227,3 +227,42 @@ class OrderFilterForm(forms.Form):
         self.fields["department"].empty_label = _("All departments")
         self.fields["handler"].queryset = handlers if handlers is not None else User.objects.none()
         self.fields["handler"].empty_label = _("All handlers")
+
+
+class SecrecyForm(forms.Form):
+    """A secrecy marking: a common provision chosen from the list, or another one written."""
+
+    OTHER = "other"
+
+    provision_choice = forms.ChoiceField(label=_("Provision"), required=False)
+    provision_other = forms.CharField(
+        label=_("Other provision"), max_length=120, required=False,
+        help_text=_("Only when the provision is not in the list, e.g. “OSL 21 kap. 1 §”."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for secrecy"), widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .secrecy import COMMON_PROVISIONS
+
+        super().__init__(*args, **kwargs)
+        self.fields["provision_choice"].choices = [
+            ("", _("Choose a provision")), *COMMON_PROVISIONS,
+            (self.OTHER, _("Another provision (write it below)")),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        choice = data.get("provision_choice")
+        other = (data.get("provision_other") or "").strip()
+        if choice == self.OTHER or (not choice and other):
+            if not other:
+                self.add_error("provision_other", _("Write the provision that applies."))
+            data["provision"] = other
+        elif choice:
+            data["provision"] = choice
+        else:
+            self.add_error("provision_choice", _("Choose the provision that applies."))
+        return data

@@ -154,6 +154,13 @@ class Order(models.Model):
     desired_date = models.DateField(_("desired date"), null=True, blank=True)
     legal_driver = models.TextField(_("legal or regulatory driver"), blank=True)
     personal_data = models.BooleanField(_("involves personal data"), default=False)
+    # Secrecy marking (sekretessmarkering), set by the ordering function: see orders.secrecy.
+    secrecy_provision = models.CharField(
+        _("secrecy provision"), max_length=120, blank=True,
+        help_text=_("The provision of the Public Access to Information and Secrecy Act (OSL), "
+                    "e.g. “OSL 18 kap. 8 §”. Empty: the order is not marked."),
+    )
+    secrecy_reason = models.TextField(_("reason for secrecy"), blank=True)
 
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
@@ -217,6 +224,7 @@ class Order(models.Model):
             ("view_all_orders", _("Can see every order")),
             ("prepare_order", _("Can prepare and plan orders (ordering function)")),
             ("decide_order", _("Can record decisions on orders (change manager)")),
+            ("view_register", _("Can read the register of orders and meetings (diarium)")),
         ]
         indexes = [
             models.Index(fields=["department", "-created_at"], name="order_dept_created_idx"),
@@ -281,6 +289,10 @@ class Order(models.Model):
                 condition=~Q(status="rejected") | ~Q(rejection_reason=""),
                 name="order_rejection_has_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(secrecy_provision="") | ~Q(secrecy_reason=""),
+                name="order_secrecy_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -288,6 +300,11 @@ class Order(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("orders:detail", args=[self.pk])
+
+    @property
+    def is_secret(self) -> bool:
+        """Marked secret: its need and attachments are read only as orders.secrecy allows."""
+        return bool(self.secrecy_provision)
 
     @property
     def status_label(self) -> str:

@@ -24,6 +24,7 @@ from organisation.models import User
 from . import tallies
 from .models import Comment, Order, PriorityFactor
 from .querysets import Visibility
+from .secrecy import PLACEHOLDER, readable_q
 
 LIST_SORTS = {
     "created": "-created_at",
@@ -107,7 +108,7 @@ def order_rows(queryset: QuerySet[Order], limit: int | None = None) -> list[Orde
 
 def order_list(user: User, filters: dict[str, Any] | None = None) -> QuerySet[Order]:
     """Orders `user` may see, filtered, searched and sorted, with what each row shows."""
-    queryset = _filtered(_list_rows(Order.objects.visible_to(user)), filters or {})
+    queryset = _filtered(_list_rows(Order.objects.visible_to(user)), filters or {}, user=user)
     sort = LIST_SORTS.get((filters or {}).get("sort") or "created", "-created_at")
     return queryset.order_by(sort, "-pk")
 
@@ -131,8 +132,8 @@ def order_count(user: User, filters: dict[str, Any] | None = None) -> int:
     departments = None if visibility.everything else visibility.departments_q()
     others = [] if visibility.everything else visibility.others()
     if departments is None or not others:
-        return _filtered(Order.objects.visible_to(user), filters).count()
-    base = _filtered(Order.objects.all(), filters).order_by()
+        return _filtered(Order.objects.visible_to(user), filters, user=user).count()
+    base = _filtered(Order.objects.all(), filters, user=user).order_by()
     # The second half as a union (which drops the orders seen in more than one way) of
     # one index lookup per way, each without the departments' orders.
     ways = [base.filter(way).exclude(departments).values("pk") for way in others]
@@ -147,8 +148,11 @@ def order_count(user: User, filters: dict[str, Any] | None = None) -> int:
         return cursor.fetchone()[0]
 
 
-def _filtered(queryset: QuerySet[Order], filters: dict[str, Any]) -> QuerySet[Order]:
-    """The list's filters and search (not its order) applied to `queryset`."""
+def _filtered(queryset: QuerySet[Order], filters: dict[str, Any], *,
+              user: User | None = None) -> QuerySet[Order]:
+    """The list's filters and search (not its order) applied to `queryset`. The search
+    reads the need text only of the orders `user` may read it of (orders.secrecy): a
+    secrecy-marked need is not found by those who may not read it."""
     if filters.get("status"):
         queryset = queryset.filter(status__in=filters["status"])
     if filters.get("department"):
@@ -169,9 +173,11 @@ def _filtered(queryset: QuerySet[Order], filters: dict[str, Any]) -> QuerySet[Or
                               filters.get(f"{name}_to"))
     if filters.get("q"):
         term = filters["q"].strip()
-        queryset = queryset.filter(
-            Q(reference__iexact=term) | Q(title__icontains=term) | Q(need__icontains=term)
-        )
+        in_need = Q(need__icontains=term)
+        readable = readable_q(user) if user is not None else Q(secrecy_provision="")
+        if readable is not None:
+            in_need &= readable
+        queryset = queryset.filter(Q(reference__iexact=term) | Q(title__icontains=term) | in_need)
     return queryset
 
 
@@ -351,7 +357,12 @@ class Timeline:
     complete: bool  # False: older entries exist and are shown on request
 
 
-def order_timeline(order: Order, *, recent: int | None = TIMELINE_RECENT) -> Timeline:
+#: The fields of a secrecy-marked order whose changes only its readers see (orders.secrecy).
+SECRET_FIELDS = frozenset({"need", "secrecy_reason"})
+
+
+def order_timeline(order: Order, *, recent: int | None = TIMELINE_RECENT,
+                   secret_readable: bool = True) -> Timeline:
     """Transitions, comments and field changes of an order as one list, oldest first.
 
     With `recent`, only the most recent entries: the latest `recent` transitions, history
@@ -439,7 +450,10 @@ def order_timeline(order: Order, *, recent: int | None = TIMELINE_RECENT) -> Tim
         if step.actor is not None:
             steps_by.setdefault(step.actor.pk, []).append(step)
     for record, changes in deltas:
+        hidden = not secret_readable and order.is_secret
         shown = [
+            (str(changed.verbose_name), str(PLACEHOLDER), str(PLACEHOLDER))
+            if hidden and changed.name in SECRET_FIELDS else
             (str(changed.verbose_name), _display(changed, old, names),
              _display(changed, new, names))
             for changed, old, new in changes

@@ -600,7 +600,10 @@ def attachment_add(*, order_id: int, actor: User, upload: UploadedFile) -> Attac
         raise OrderError(exc.message, field="file") from exc
     with transaction.atomic():
         order = Order.objects.select_related("department").get(pk=order_id)
-        if not perms.can_view(actor, order) or not order.is_open:
+        from .secrecy import can_read_secret
+
+        if (not perms.can_view(actor, order) or not order.is_open
+                or not can_read_secret(actor, order)):
             raise NotAllowed(_("You cannot attach files to this order."))
         name = PurePath(upload.name).name[:200]
         attachment = Attachment(
@@ -671,3 +674,44 @@ def priority_model_publish(
             code=code, name=name, weight=weight, help_text=help_text, position=position
         )
     return model
+
+
+# --- secrecy marking ------------------------------------------------------------------------
+
+
+def order_mark_secret(*, order_id: int, actor: User, provision: str, reason: str) -> Order:
+    """Mark an order secret under an OSL provision, or change its marking (the ordering
+    function only). From then its need and attachments are read as `orders.secrecy` says."""
+    from .secrecy import may_mark
+
+    provision, reason = provision.strip(), reason.strip()
+    if not provision:
+        raise OrderError(_("Give the provision of the secrecy act that applies."),
+                         field="provision")
+    if not reason:
+        raise OrderError(_("Give the reason for the secrecy marking."), field="reason")
+    with transaction.atomic():
+        order = _lock(order_id)
+        if not may_mark(actor):
+            raise NotAllowed(_("Only the ordering function can mark an order secret."))
+        if (order.secrecy_provision, order.secrecy_reason) != (provision, reason):
+            order.secrecy_provision, order.secrecy_reason = provision, reason
+            _save(order, actor, _("Marked secret"),
+                  update_fields=["secrecy_provision", "secrecy_reason"])
+        return order
+
+
+def order_unmark_secret(*, order_id: int, actor: User) -> Order:
+    """Clear an order's secrecy marking (the ordering function only)."""
+    from .secrecy import may_mark
+
+    with transaction.atomic():
+        order = _lock(order_id)
+        if not may_mark(actor):
+            raise NotAllowed(_("Only the ordering function can clear a secrecy marking."))
+        if not order.is_secret:
+            raise InvalidTransition(_("The order is not marked secret."))
+        order.secrecy_provision = order.secrecy_reason = ""
+        _save(order, actor, _("Secrecy marking cleared"),
+              update_fields=["secrecy_provision", "secrecy_reason"])
+        return order

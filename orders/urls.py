@@ -16,6 +16,8 @@ urlpatterns = [
     path("<int:pk>/kommentar/", views.comment_add, name="comment_add"),
     path("<int:pk>/bilagor/", views.attachment_add, name="attachment_add"),
     path("<int:pk>/bilagor/<int:attachment_pk>/", views.attachment_download, name="attachment"),
+    path("<int:pk>/sekretess/", views.secrecy_mark, name="secrecy_mark"),
+    path("<int:pk>/sekretess/hav/", views.secrecy_unmark, name="secrecy_unmark"),
     path("<int:pk>/handlaggare/", views.assign_handler, name="assign_handler"),
     path("<int:pk>/<slug:action>/", views.order_transition, name="transition"),
 ]

@@ -24,7 +24,7 @@ from servicecatalog.models import Service
 from tyreso_it.core.exports import export_response
 from tyreso_it.core.views import show_refusal
 
-from . import exports, forms, selectors, services
+from . import exports, forms, secrecy, selectors, services
 from . import permissions as perms
 from .models import Attachment, Order
 
@@ -344,8 +344,10 @@ def _offered(form, user: User):
 
 
 def _detail(request: HttpRequest, order: Order, *, bound: dict | None = None, status=200,
-            comment_form=None, attachment_form=None, option_form=None) -> HttpResponse:
+            comment_form=None, attachment_form=None, option_form=None,
+            secrecy_form=None) -> HttpResponse:
     user = request.user
+    readable = secrecy.can_read_secret(user, order)
     bound = bound or {}
     actions = [
         {"transition": t,
@@ -363,7 +365,12 @@ def _detail(request: HttpRequest, order: Order, *, bound: dict | None = None, st
     context = {
         "order": order,
         "actions": actions,
-        "timeline": selectors.order_timeline(order, recent=_recent(request)),
+        "timeline": selectors.order_timeline(order, recent=_recent(request),
+                                             secret_readable=readable),
+        "secret_readable": readable,
+        "secret_placeholder": secrecy.PLACEHOLDER,
+        "secrecy_form": (secrecy_form or forms.SecrecyForm(initial=_secrecy_initial(order)))
+        if secrecy.may_mark(user) else None,
         "supplement_requests": [c for c in order.comments.all()
                                 if c.kind == c.Kind.SUPPLEMENT_REQUEST],
         "breakdown": services.priority_breakdown(order),
@@ -388,6 +395,16 @@ def _detail(request: HttpRequest, order: Order, *, bound: dict | None = None, st
         # Beslutsråd IT decides it in the minutes, not on this page: say where.
         context["board_decision"] = {"meeting": board_selectors.decision_meeting(order)}
     return render(request, "orders/order_detail.html", context, status=status)
+
+
+def _secrecy_initial(order: Order) -> dict:
+    if not order.is_secret:
+        return {}
+    common = {value for value, _label in secrecy.COMMON_PROVISIONS}
+    if order.secrecy_provision in common:
+        return {"provision_choice": order.secrecy_provision, "reason": order.secrecy_reason}
+    return {"provision_choice": forms.SecrecyForm.OTHER,
+            "provision_other": order.secrecy_provision, "reason": order.secrecy_reason}
 
 
 def _recent(request: HttpRequest) -> int | None:
@@ -499,6 +516,9 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     """Serve a file only to those who may see its order, always as a download."""
     order = _get_order(request, pk)
+    if not secrecy.can_read_secret(request.user, order):
+        # The same answer as a missing file: the page shows no files to this person.
+        raise Http404
     try:
         attachment = Attachment.objects.get(pk=attachment_pk, order=order)
     except Attachment.DoesNotExist as exc:
@@ -539,3 +559,41 @@ def option_delete(request: HttpRequest, pk: int, option_pk: int) -> HttpResponse
     else:
         messages.success(request, _("The option is removed."))
     return redirect(f"{order.get_absolute_url()}#alternativ")
+
+
+# --- secrecy marking --------------------------------------------------------------------------
+
+
+@require_POST
+def secrecy_mark(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set or change the order's secrecy marking (the ordering function)."""
+    order = _get_order(request, pk)
+    form = forms.SecrecyForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, order, secrecy_form=form, status=400)
+    try:
+        services.order_mark_secret(order_id=order.pk, actor=request.user,
+                                   provision=form.cleaned_data["provision"],
+                                   reason=form.cleaned_data["reason"])
+    except services.OrderError as exc:
+        if exc.status_code == 403:
+            messages.error(request, exc.message)
+        else:
+            form.add_error({"provision": "provision_choice"}.get(exc.field, exc.field),
+                           exc.message)
+        return _detail(request, order, secrecy_form=form, status=exc.status_code)
+    messages.success(request, _("The order is marked secret."))
+    return redirect(f"{order.get_absolute_url()}#sekretess")
+
+
+@require_POST
+def secrecy_unmark(request: HttpRequest, pk: int) -> HttpResponse:
+    """Clear the order's secrecy marking (the ordering function)."""
+    order = _get_order(request, pk)
+    try:
+        services.order_unmark_secret(order_id=order.pk, actor=request.user)
+    except services.OrderError as exc:
+        messages.error(request, exc.message)
+        return _detail(request, order, status=exc.status_code)
+    messages.success(request, _("The secrecy marking is cleared."))
+    return redirect(f"{order.get_absolute_url()}#sekretess")

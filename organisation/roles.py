@@ -32,18 +32,24 @@ NO_ORDER_RIGHTS = frozenset({Role.Code.SERVICE_DESK})
 #: contextual ones and those without rights on orders.
 SIGHT_EXCLUDED = CONTEXTUAL_ROLES | NO_ORDER_RIGHTS
 
+#: The register (diarium) of orders and meetings: the ordering function and the IT chiefs read
+#: it through their roles; the municipality's registrar, who holds no role here, is given the
+#: permission itself by an administrator.
+REGISTER = "orders.view_register"
+
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     **{
-        code: ("orders.view_all_orders", "orders.prepare_order")
+        code: ("orders.view_all_orders", "orders.prepare_order", REGISTER)
         for code in ORDERING_FUNCTION
     },
     Role.Code.CHANGE_MANAGER: (
         "orders.view_all_orders",
         "orders.prepare_order",
         "orders.decide_order",
+        REGISTER,
     ),
-    Role.Code.IT_CHIEF: ("orders.view_all_orders",),
-    Role.Code.DEPUTY_IT_CHIEF: ("orders.view_all_orders",),
+    Role.Code.IT_CHIEF: ("orders.view_all_orders", REGISTER),
+    Role.Code.DEPUTY_IT_CHIEF: ("orders.view_all_orders", REGISTER),
     Role.Code.IT_OPERATIONS_MANAGER: (),
     Role.Code.SERVICE_DESK: (),
     Role.Code.PROVIDER: (),

@@ -159,6 +159,11 @@ class World:
         self.order = self._order("in_preparation", title=evil("beställning"), need=LONG_TEXT,
                                  service=self.service)
         self.formula_order = self._order("submitted", title=FORMULA)
+        from orders import services as order_services
+
+        self.secret = order_services.order_mark_secret(
+            order_id=self.order.pk, actor=self.coordinator, provision=evil("OSL 18 kap. 8 §"),
+            reason=LONG_TEXT)
         self.planned = self._order("planned", title=evil("planerad"), need=LONG_TEXT,
                                    kind=Order.Kind.CHANGE, estimated_cost=Decimal("9000000"))
 
@@ -364,6 +369,12 @@ EXPORTS: list[Export] = [
                               args=[w.service.pk, w.today.year, fmt])
                       for fmt in ("csv", "xlsx", "pdf")],
            lambda w: [], count=3),
+    # The register (diarium): the orders' titles, departments and secrecy markings.
+    Export("registry:export",
+           lambda w: [reverse("registry:export", args=[w.today.year, fmt])
+                      for fmt in ("csv", "xlsx", "pdf")],
+           lambda w: [w.order.title, w.planned.title, w.department.name,
+                      w.secret.secrecy_provision, Formula(w.formula_order.title)], count=3),
     # IT's costs: the departments and the cost pool by their names.
     Export("costs:year_export",
            lambda w: [reverse("costs:year_export", args=[w.today.year, fmt])

@@ -11,6 +11,7 @@ from costs.permissions import sees_costs
 from organisation.predicates import is_ordering_function, sees_all
 from organisation.selectors import standing_of
 from records.permissions import records_home
+from registry.selectors import may_read_register
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -28,4 +29,6 @@ def navigation(request: HttpRequest) -> dict:
         "nav_costs": lambda: sees_costs(user),
         # Records: the retention schedule, legal holds and personal data.
         "nav_records": lambda: records_home(user),
+        # The register (diarium): the registrar, the ordering function and the IT chiefs.
+        "nav_register": lambda: may_read_register(user),
     }

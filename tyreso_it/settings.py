@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "raci",
     "board",
     "costs",
+    "registry",
+    "accessibility",
     "records",
     # At the top: the demo data and `manage.py load_demo` know every app below.
     "demo",
@@ -442,6 +444,12 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Accessibility: who is told of a reported barrier, and how many reports an address may send
+# an hour (and everyone together, against a flood).
+ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", "tillganglighet@tyreso.se")
+ACCESSIBILITY_REPORTS_PER_ADDRESS_HOUR = env_int("ACCESSIBILITY_REPORTS_PER_ADDRESS_HOUR", 5)
+ACCESSIBILITY_REPORTS_PER_HOUR = env_int("ACCESSIBILITY_REPORTS_PER_HOUR", 200)
 
 # Orders: an order is "ageing" in the queue after this many days without a transition.
 ORDER_AGEING_DAYS = env_int("ORDER_AGEING_DAYS", 14)

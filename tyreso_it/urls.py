@@ -14,5 +14,7 @@ urlpatterns = [
     path("huki/", include("raci.urls")),
     path("it-kostnader/", include("costs.urls")),
     path("gallring/", include("records.urls")),
+    path("diarium/", include("registry.urls")),
+    path("tillganglighet/", include("accessibility.urls")),
     path("admin/", admin.site.urls),
 ]

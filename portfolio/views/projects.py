@@ -132,7 +132,9 @@ def project_create(request: HttpRequest, order_pk: int | None = None) -> HttpRes
         if order is None:
             raise Http404(_("No approved project order without a project."))
         initial = {
-            "name": order.title, "description": order.need,
+            # A project is seen more widely than its order: a secrecy-marked need is not
+            # carried into its description (orders.secrecy).
+            "name": order.title, "description": "" if order.is_secret else order.need,
             "sponsor_department": order.department_id, "budget": order.estimated_cost,
             "planned_start": order.planned_start, "planned_end": order.planned_end,
             "phase": Project.Phase.PLANNING,

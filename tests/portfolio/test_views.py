@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from orders import services as order_services
 from orders.models import Order
 from portfolio import services
 from portfolio.models import Milestone, PortfolioEntry, Project, RankChange, StatusReport
@@ -205,6 +206,18 @@ def test_the_change_manager_creates_a_project_from_an_order(client, world, chang
     assert response["Location"] == project.get_absolute_url()
     # The order has its project: the address is gone.
     assert client.get(url).status_code == 404
+
+
+def test_a_project_from_a_secret_order_does_not_carry_its_need(client, world, change_manager,
+                                                               coordinator):
+    order = world["order"]
+    assert order.need
+    order_services.order_mark_secret(order_id=order.pk, actor=coordinator,
+                                     provision="OSL 18 kap. 8 §", reason="Larmets placering.")
+    client.force_login(change_manager)
+    page = client.get(reverse("portfolio:project_from_order", args=[order.pk]))
+    assert page.context["form"].initial["description"] == ""
+    assert order.need not in page.content.decode()
 
 
 def test_moving_an_entry_through_the_page_records_the_reason(client, world, change_manager):

@@ -81,6 +81,8 @@ COST_READERS = COST_KEEPER | {"it_lead_buf"}
 #: IT chief); set and lift legal holds (they and the ordering function).
 RECORD_KEEPER = frozenset({"it_chief"})
 HOLDERS = RECORD_KEEPER | ORDERING
+#: Read the register of orders and meetings (diarium).
+REGISTER_READERS = ORDERING | {"it_chief"}
 
 #: Orders of the world: (department, state, written by the BUF orderer's colleague).
 BUF_STATES = tuple(factories.ALL_STATES)
@@ -185,6 +187,16 @@ ROUTES: dict[str, tuple[Case, ...] | str] = {
         Case(of("buf:submitted", attachment_pk="attachment:soc")),
     ),
     "orders:assign_handler": POST_ONLY,
+    "orders:secrecy_mark": POST_ONLY,
+    # The register (diarium): the ordering function and the IT chiefs (and a registrar
+    # given its permission, not a kind of this world).
+    "registry:register": (Case(ok=REGISTER_READERS),),
+    # The accessibility statement: public, at a fixed address.
+    "accessibility:statement": (Case(public=True, ok=PEOPLE),),
+    "registry:export": tuple(
+        Case({"year": f"={timezone.localdate().year}", "fmt": f"={fmt}"}, ok=REGISTER_READERS)
+        for fmt in ("csv", "xlsx", "pdf")),
+    "orders:secrecy_unmark": POST_ONLY,
     "orders:transition": POST_ONLY,
     # Beslutsråd IT.
     "board:meetings": (Case(ok=BOARD),),
