@@ -20,5 +20,6 @@ urlpatterns = [
     path("tjanster/", include("servicecatalog.urls")),
     path("huki/", include("raci.urls")),
     path("it-kostnader/", include("costs.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,57 @@
+"""The OpenAPI schema and its two readers, Swagger UI and ReDoc, served from the app's own
+static files (drf-spectacular-sidecar; no CDN).
+
+Both pages keep the product's Content-Security-Policy: their scripts are files of the app (the
+settings travel as JSON data, not as inline script) and their style elements carry the
+response's nonce. Who may read them: anyone logged in (the API gives each person what the
+pages give them); a script with a token may fetch the schema.
+"""
+
+from __future__ import annotations
+
+from django.middleware.csrf import get_token
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from .base import ApiMixin
+
+
+class Schema(ApiMixin, SpectacularAPIView):
+    permission_classes = [IsAuthenticated]
+
+
+class SwaggerUI(ApiMixin, SpectacularSwaggerView):
+    permission_classes = [IsAuthenticated]
+    template_name = "api/swagger_ui.html"
+    url_name = "api:schema"
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        return Response(
+            data={
+                "swagger_ui_css": self._swagger_ui_resource("swagger-ui.css"),
+                "swagger_ui_bundle": self._swagger_ui_resource("swagger-ui-bundle.js"),
+                "swagger_ui_standalone": self._swagger_ui_resource(
+                    "swagger-ui-standalone-preset.js"),
+                "favicon_href": self._swagger_ui_favicon(),
+                "swagger_config": {
+                    "schemaUrl": self._get_schema_url(request),
+                    "csrfHeaderName": self._get_csrf_header_name(),
+                    "csrfToken": get_token(request),
+                },
+            },
+            template_name=self.template_name,
+        )
+
+
+class Redoc(ApiMixin, SpectacularRedocView):
+    permission_classes = [IsAuthenticated]
+    template_name = "api/redoc.html"
+    url_name = "api:schema"
+
