@@ -40,7 +40,8 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower():
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed(_("Give the token after “Bearer ”, nothing more."))
+            raise exceptions.AuthenticationFailed(
+                _("Give the token after “Bearer ”, nothing more."))
         secret = header[1]
         if not secret.startswith(SECRET_PREFIX):
             return None

@@ -17,7 +17,7 @@ from tyreso_it.core.errors import ServiceError
 from .models import ApiToken
 
 #: What every secret starts with, so a leaked one is recognised by secret scanners and people.
-SECRET_PREFIX = "tyr_"
+SECRET_PREFIX = "tyr_"  # noqa: S105 - a prefix, not a secret
 #: The longest a token may live (days): a forgotten script stops rather than runs for ever.
 MAX_DAYS = 366
 

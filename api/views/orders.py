@@ -4,7 +4,6 @@ each through the service the page uses (`orders.services`)."""
 from __future__ import annotations
 
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -51,8 +50,9 @@ FILTER_PARAMETERS = [
     OpenApiParameter("kind", OpenApiTypes.STR, enum=Order.Kind.values, description="Type"),
     OpenApiParameter("year", OpenApiTypes.INT, description="Year created"),
     *(OpenApiParameter(f"{name}_{end}", OpenApiTypes.DATE,
-                       description=f"{name.capitalize()} on or {'after' if end == 'from' else 'before'} this day")
-      for name in ("submitted", "decided", "delivered") for end in ("from", "to")),
+                       description=f"{name.capitalize()} on or {word} this day")
+      for name in ("submitted", "decided", "delivered")
+      for end, word in (("from", "after"), ("to", "before"))),
     OpenApiParameter("q", OpenApiTypes.STR, description="Reference, or text in title or need"),
     OpenApiParameter("page_size", OpenApiTypes.INT, description="Rows per page (at most 100)"),
 ]
@@ -205,5 +205,3 @@ class OrderDeviation(Transition):
         return order_services.order_report_deviation(order_id=order.pk, actor=self.request.user,
                                                      reason=data["reason"])
 
-
-_ = _  # gettext_lazy kept for labels added to filters

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from board import selectors as board_selectors
 from board.models import AgendaItem, Meeting
 from portfolio import selectors as portfolio_selectors
-from portfolio.models import PortfolioEntry, Project
+from portfolio.models import Project
 from portfolio.permissions import portfolio_access, projects_visible_to
 from raci import selectors as raci_selectors
 from raci.models import Cell
@@ -193,5 +193,3 @@ class MatrixInForce(ApiView):
                 "roles": roles, "activities": rows}
         return Response(s.MatrixSerializer(data).data)
 
-
-_unused = (PortfolioEntry,)
