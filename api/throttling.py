@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from .authentication import request_token
@@ -12,6 +13,10 @@ class TokenRateThrottle(SimpleRateThrottle):
     anonymous caller by address (they are refused anyway, but not for free)."""
 
     scope = "api"
+
+    def get_rate(self) -> str | None:
+        # Read at each request (DRF reads it once, at import), so a changed setting applies.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def get_cache_key(self, request, view) -> str:
         token = request_token(request)
