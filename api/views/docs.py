@@ -4,7 +4,8 @@ static files (drf-spectacular-sidecar; no CDN).
 Both pages keep the product's Content-Security-Policy: their scripts are files of the app (the
 settings travel as JSON data, not as inline script) and their style elements carry the
 response's nonce. Who may read them: anyone logged in (the API gives each person what the
-pages give them); a script with a token may fetch the schema.
+pages give them); a script with a token may fetch the schema. The two readers are pages:
+someone not logged in is sent to the login page, as from any page.
 """
 
 from __future__ import annotations
@@ -26,7 +27,18 @@ class Schema(ApiMixin, SpectacularAPIView):
     permission_classes = [IsAuthenticated]
 
 
-class SwaggerUI(ApiMixin, SpectacularSwaggerView):
+class DocsPage:
+    """A page, not an endpoint: someone not logged in goes to the login page (DRF's views
+    opt out of LoginRequiredMiddleware; these opt back in)."""
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        view = super().as_view(**initkwargs)
+        view.login_required = True
+        return view
+
+
+class SwaggerUI(DocsPage, SpectacularSwaggerView):
     permission_classes = [IsAuthenticated]
     template_name = "api/swagger_ui.html"
     url_name = "api:schema"
@@ -50,7 +62,7 @@ class SwaggerUI(ApiMixin, SpectacularSwaggerView):
         )
 
 
-class Redoc(ApiMixin, SpectacularRedocView):
+class Redoc(DocsPage, SpectacularRedocView):
     permission_classes = [IsAuthenticated]
     template_name = "api/redoc.html"
     url_name = "api:schema"
