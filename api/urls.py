@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import docs, orders, reads, tokens
+from .views import base, docs, orders, reads, tokens
 
 app_name = "api"
 
@@ -33,4 +33,6 @@ urlpatterns = [
     path("nycklar/", tokens.token_list, name="tokens"),
     path("nycklar/<int:pk>/aterkalla/", tokens.token_revoke, name="token_revoke"),
     *v1,
+    # Last: any other address under /api/ is answered with a problem detail.
+    path("<path:rest>", base.NotFound.as_view(), name="not_found"),
 ]

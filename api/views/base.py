@@ -3,6 +3,7 @@ pages, answers a caller who is not logged in."""
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 from rest_framework import generics, views
@@ -50,3 +51,19 @@ class ListApiView(ApiMixin, generics.ListAPIView):
 
 class RetrieveApiView(ApiMixin, generics.RetrieveAPIView):
     pass
+
+
+class NotFound(ApiView):
+    """Every other address under /api/: a problem detail, as any refusal of the API (not the
+    pages' HTML 404)."""
+
+    schema = None  # not an endpoint of the schema
+
+    def dispatch(self, request, *args, **kwargs):
+        self.http_method_names = [m for m in self.http_method_names if m != "options"]
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        raise Http404
+
+    post = put = patch = delete = head = get

@@ -343,6 +343,7 @@ ROUTES: dict[str, tuple[Case, ...] | str] = {
     "api:meetings": (Case(ok=BOARD, api=True),),
     "api:meeting": (Case({"pk": "meeting"}, ok=BOARD, api=True),),
     "api:huki": (Case(ok=PEOPLE, api=True),),
+    "api:not_found": (Case({"rest": "=v1/nothing-here/"}, api=True),),
 }
 
 
