@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
+from organisation import access
+
 from .models import ApiToken
 from .selectors import token_by_digest
 from .services import SECRET_PREFIX, token_digest, token_touch
@@ -53,7 +55,13 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if token.is_expired:
             raise exceptions.AuthenticationFailed(_("The API token has expired."))
         token_touch(token=token)
-        return token.owner, token
+        owner = token.owner
+        # The owner's permissions and standing from the access cache, as for a session's user
+        # (organisation.backends.PermissionBackend.get_user): one query, the access token.
+        entry = access.load(owner.pk)
+        if entry is not None:
+            owner._access = entry
+        return owner, token
 
     def authenticate_header(self, request):
         return 'Bearer realm="api"'
