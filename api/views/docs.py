@@ -1,16 +1,19 @@
 """The OpenAPI schema and its two readers, Swagger UI and ReDoc, served from the app's own
 static files (drf-spectacular-sidecar; no CDN).
 
-Both pages keep the product's Content-Security-Policy: their scripts are files of the app (the
-settings travel as JSON data, not as inline script) and their style elements carry the
-response's nonce. Who may read them: anyone logged in (the API gives each person what the
+Both pages keep the product's Content-Security-Policy, but for data: images (`DOCS_CSP`):
+their scripts are files of the app (the settings travel as JSON data, not as inline script)
+and their style elements carry the response's nonce. Who may read them: anyone logged in (the API gives each person what the
 pages give them); a script with a token may fetch the schema. The two readers are pages:
 someone not logged in is sent to the login page, as from any page.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.middleware.csrf import get_token
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import (
     SpectacularAPIView,
@@ -27,13 +30,20 @@ class Schema(ApiMixin, SpectacularAPIView):
     permission_classes = [IsAuthenticated]
 
 
+#: The product's policy, but for `data:` images: Swagger UI's and ReDoc's icons are SVGs
+#: written into their style sheets as data: URLs. An image cannot run script or load
+#: anything; every other directive stays as strict as on every page.
+DOCS_CSP = {**settings.SECURE_CSP,
+            "img-src": [*settings.SECURE_CSP.get("img-src", [CSP.SELF]), "data:"]}
+
+
 class DocsPage:
     """A page, not an endpoint: someone not logged in goes to the login page (DRF's views
     opt out of LoginRequiredMiddleware; these opt back in)."""
 
     @classmethod
     def as_view(cls, **initkwargs):
-        view = super().as_view(**initkwargs)
+        view = csp_override(DOCS_CSP)(super().as_view(**initkwargs))
         view.login_required = True
         return view
 
