@@ -3,8 +3,9 @@ static files (drf-spectacular-sidecar; no CDN).
 
 Both pages keep the product's Content-Security-Policy, but for data: images (`DOCS_CSP`):
 their scripts are files of the app (the settings travel as JSON data, not as inline script)
-and their style elements carry the response's nonce. Who may read them: anyone logged in (the API gives each person what the
-pages give them); a script with a token may fetch the schema. The two readers are pages:
+and their style elements carry the response's nonce (ReDoc's own: static/api/redoc-nonce.js).
+Who may read them: anyone logged in (the API gives each person what the pages give them); a
+script with a token may fetch the schema. The two readers are pages:
 someone not logged in is sent to the login page, as from any page.
 """
 
