@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 from rest_framework import generics, views
 
@@ -38,6 +39,7 @@ class ApiMixin:
             if hasattr(response, "render") and not getattr(response, "is_rendered", True):
                 response.render()
             response.headers.setdefault("Content-Language", api_language(request))
+            patch_vary_headers(response, ["Accept-Language"])
             return response
 
 

@@ -79,6 +79,16 @@ def test_orders_list_with_a_token_costs_one_query_more(department, orderer):
     assert_constant(rows, client, reverse("api:orders"), 1 + ACCESS_TOKEN + 1)
 
 
+def test_orders_list_costs_the_same_whatever_the_page_size(department, orderer):
+    for _ in range(8):
+        bare_order(department=department)
+    client = session(orderer)
+    small, few, _sql = measure(client, reverse("api:orders") + "?page_size=2")
+    large, many, _sql = measure(client, reverse("api:orders") + "?page_size=100")
+    assert len(small.json()["results"]) == 2 and len(large.json()["results"]) == 8
+    assert few == many == ACCESS_TOKEN + 1
+
+
 # The order: 1. the order with its people, 2. its options, 3. attachments, 4. comments,
 # 5. the priority factors, then its history: 6. transitions, 7. field changes.
 def test_order_detail_queries_are_pinned(make_order, orderer):
