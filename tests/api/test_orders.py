@@ -188,3 +188,33 @@ def test_provider_cannot_accept_its_own_delivery(api_as, make_order, provider, p
     order = make_order(S.DELIVERED, provider=provider, provider_user=provider_user)
     response = api_as(provider_user).post(reverse("api:order_accept", args=[order.pk]), {})
     assert response.status_code == 403
+
+
+WRITES = [
+    ("api:order_comment", {"body": "Hej"}),
+    ("api:order_submit", {}),
+    ("api:order_supplement", {"answer": "Svar"}),
+    ("api:order_accept", {}),
+    ("api:order_deviation", {"reason": "Fel"}),
+]
+
+
+@pytest.mark.parametrize(("name", "body"), WRITES)
+def test_every_write_refuses_anonymous_outsiders_and_other_departments(
+        name, body, api_as, make_order, outsider, other_orderer, it_lead):
+    order = make_order(S.SUBMITTED)
+    version = Order.objects.get(pk=order.pk).version
+    url = reverse(name, args=[order.pk])
+    assert api_as(None).post(url, body).status_code == 401
+    assert api_as(outsider).post(url, body).status_code == 404
+    assert api_as(other_orderer).post(url, body).status_code == 404
+    assert Order.objects.get(pk=order.pk).version == version
+    # Authorised to see it but not to do this now (or at all): refused, never a 500.
+    assert api_as(it_lead).post(url, body).status_code in {201, 403, 409}
+
+
+@pytest.mark.parametrize("name", ["api:order", "api:orders"])
+def test_reads_refuse_anonymous(name, api_as, make_order):
+    order = make_order(S.SUBMITTED)
+    args = [order.pk] if name == "api:order" else []
+    assert api_as(None).get(reverse(name, args=args)).status_code == 401

@@ -39,7 +39,7 @@ pytestmark = pytest.mark.django_db
 
 S = Order.Status
 PEOPLE = ("orderer", "ordering", "it_chief")
-EXAMPLES = 8
+EXAMPLES = 5
 
 
 @pytest.fixture(scope="module")
