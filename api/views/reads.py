@@ -3,7 +3,6 @@ each through the selector (and the permission rule) of its pages."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -15,11 +14,10 @@ from board.models import AgendaItem, Meeting
 from portfolio import selectors as portfolio_selectors
 from portfolio.models import Project
 from portfolio.permissions import portfolio_access, projects_visible_to
-from raci import selectors as raci_selectors
-from raci.models import Cell
 from servicecatalog import selectors as catalogue_selectors
 from servicecatalog.models import ManagementPlan, Service
 
+from .. import selectors as api_selectors
 from ..pagination import ByName, ByPk, Cursor
 from ..serializers import reads as s
 from .base import ApiView, ListApiView, RetrieveApiView
@@ -122,7 +120,7 @@ class RankedPortfolio(ListApiView):
 
     def get_queryset(self):
         require_portfolio(self.request.user)
-        return portfolio_selectors._ranked(self.request.user, row_fields_only=True)
+        return portfolio_selectors.ranked_rows(self.request.user)
 
     @extend_schema(tags=["portfolio"])
     def get(self, request, *args, **kwargs):
@@ -160,10 +158,7 @@ class MeetingDetail(ApiView):
             meeting = board_selectors.meeting_detail(request.user, pk)
         except Meeting.DoesNotExist as exc:
             raise Http404 from exc
-        items = list(meeting.items.select_related("order").only(
-            "id", "position", "paragraph", "kind", "title", "order_id", "order__reference",
-            "is_late", "outcome", "decision_reason", "decision_note", "meeting_id",
-        ).order_by("position", "pk"))
+        items = board_selectors.agenda_items(meeting)
         for item in items:
             AgendaItem.meeting.field.set_cached_value(item, meeting)
         return Response(s.MeetingDetailSerializer(meeting, context={"items": items}).data)
@@ -173,23 +168,7 @@ class MatrixInForce(ApiView):
     @extend_schema(tags=["huki"], responses=s.MatrixSerializer)
     def get(self, request):
         """The HUKI matrix in force: one letter per role and activity (empty cells left out)."""
-        version = raci_selectors.version_in_force()
-        if version is None:
+        matrix = api_selectors.matrix_in_force()
+        if matrix is None:
             raise Http404
-        activities = raci_selectors.version_activities(version).prefetch_related(
-            Prefetch("cells", queryset=Cell.objects.filter(version=version).order_by("role_id"),
-                     to_attr="version_cells"))
-        rows = []
-        role_ids = set()
-        for activity in activities:
-            cells = [{"role": c.role_id, "letter": c.letter} for c in activity.version_cells]
-            role_ids.update(c["role"] for c in cells)
-            rows.append({"id": activity.pk, "code": activity.code, "process": activity.process,
-                         "name": activity.name, "cells": cells})
-        from organisation.models import Role
-
-        roles = Role.objects.filter(pk__in=role_ids).order_by("name")
-        data = {"number": version.number, "published_at": version.published_at,
-                "roles": roles, "activities": rows}
-        return Response(s.MatrixSerializer(data).data)
-
+        return Response(s.MatrixSerializer(matrix).data)

@@ -212,6 +212,22 @@ def test_an_agenda_shows_decisions_only_once_adjusted(api_as, make_order, change
     assert items[0]["order_reference"] == order.reference
 
 
+# 1. the meeting with its chair and adjuster, 2. its items with their orders.
+def test_meeting_detail_queries_are_pinned(make_order, change_manager):
+    meeting = board_services.meeting_create(actor=change_manager,
+                                            starts_at=timezone.now() + timedelta(days=10))
+    url = reverse("api:meeting", args=[meeting.pk])
+    counts = []
+    for _ in range(2):
+        for _ in range(2):
+            board_services.agenda_add_item(meeting_id=meeting.pk, actor=change_manager,
+                                           order=make_order(S.READY_FOR_DECISION))
+        response, count, sql = measure(session(change_manager), url)
+        counts.append(count)
+        assert count == ACCESS_TOKEN + 2, sql
+    assert len([i for i in response.json()["agenda"] if i["order"]]) == 4
+
+
 # 1. the page of meetings with their chairs and their numbers of items.
 def test_meetings_list_queries_are_pinned(change_manager):
     days = iter(range(10, 100))
