@@ -162,6 +162,12 @@ def ranked_entries(user: User, *, row_fields_only: bool = False) -> list[Portfol
     return list(_ranked(user, row_fields_only=row_fields_only))
 
 
+def ranked_rows(user: User) -> QuerySet[PortfolioEntry]:
+    """The ranked portfolio as far as `user` may see it, as a queryset of what its rows show
+    (for the API's cursor pages: a page reads only its own entries)."""
+    return _ranked(user, row_fields_only=True)
+
+
 def ranked_page(user: User, number: int | str | None, per_page: int, *,
                 holding: int | None = None) -> tuple[Page, list[PortfolioEntry]]:
     """A page of the ranked portfolio as `user` may see it (what its rows show), and the

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "tyreso_it.core",
     "organisation",
     "servicecatalog",
@@ -60,6 +63,7 @@ INSTALLED_APPS = [
     "registry",
     "accessibility",
     "records",
+    "api",
     # At the top: the demo data and `manage.py load_demo` know every app below.
     "demo",
 ]
@@ -317,8 +321,8 @@ SECURE_CSP = {
                                  f"{urlsplit(OIDC_DISCOVERY_URL).netloc}"]
                                if SSO_ENABLED else [])],
     "frame-ancestors": [CSP.NONE],
-    # The API's Swagger UI and ReDoc pages, when they come, need their exceptions here (or
-    # per view, as django.views.decorators.csp allows), not on every page.
+    # The API's Swagger UI and ReDoc pages (api.views.docs) keep this policy: their scripts
+    # are the app's files and their style elements carry the nonce.
 }
 
 # Email through Django's mailers; the console backend by default, SMTP in production.
@@ -460,3 +464,60 @@ DELEGATION_THRESHOLD_SEK = env_int("DELEGATION_THRESHOLD_SEK", 100_000)
 CONTRACT_NOTICE_REMINDER_DAYS = tuple(
     int(days) for days in env_list("CONTRACT_NOTICE_REMINDER_DAYS", ["120", "60", "30"])
 )
+
+# The REST API (api/): Django REST framework with an OpenAPI schema (drf-spectacular).
+# Who is asking is found by the classes in API_AUTHENTICATION_CLASSES, tried in order: the
+# browser's session (with CSRF) and personal API tokens. Bearer tokens of the municipality's
+# OpenID provider are one more class appended here; a token the product's own class does
+# not recognise (it lacks the product's prefix) is left to the next class.
+API_AUTHENTICATION_CLASSES = [
+    "api.authentication.SessionAuthentication",
+    "api.authentication.TokenAuthentication",
+    *env_list("API_EXTRA_AUTHENTICATION_CLASSES", []),
+]
+# Requests per personal token (or per person, for the browser), per second, minute, hour or
+# day; counted in the cache (Redis in production, so every web process counts together).
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", "600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": API_AUTHENTICATION_CLASSES,
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ApiAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": API_THROTTLE_RATE},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tyresö IT API",
+    "DESCRIPTION": (
+        "Orders, the service catalogue, the portfolio, Beslutsråd IT and the HUKI matrix, "
+        "with exactly the rights of the person behind the request. Authenticate with the "
+        "browser's session or a personal API token (`Authorization: Bearer <token>`, made on "
+        "the page API tokens). Errors are RFC 9457 problem details "
+        "(`application/problem+json`) in Swedish, or English with `Accept-Language: en`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "orders.models.Order.Status",
+        "OrderKindEnum": "orders.models.Order.Kind",
+        "ServiceKindEnum": "servicecatalog.models.Service.Kind",
+        "CommentKindEnum": "orders.models.Comment.Kind",
+        "AgendaItemKindEnum": "board.models.AgendaItem.Kind",
+        "ProjectStatusEnum": "portfolio.models.Project.Status",
+        "MeetingStatusEnum": "board.models.Meeting.Status",
+        "PlanStatusEnum": "servicecatalog.models.ManagementPlan.Status",
+    },
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_problem_responses",
+    ],
+}

@@ -16,5 +16,6 @@ urlpatterns = [
     path("gallring/", include("records.urls")),
     path("diarium/", include("registry.urls")),
     path("tillganglighet/", include("accessibility.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 TINY = ["--orders", "60", "--departments", "2", "--users", "70", "--services", "6",
         "--projects", "3", "--meetings", "3", "--requests", "1", "--warmup", "0",
-        "--pages", "order_list,order_list_deep,order_detail_long",
+        "--pages", "order_list,order_list_deep,order_detail_long,api_orders",
         "--writes", "2", "--meetings-signed", "1", "--meeting-items", "3", "--no-http"]
 
 
@@ -36,6 +36,9 @@ def test_the_benchmark_measures_and_writes_its_figures(tmp_path, capsys):
         "page", "deep page", "list queries"}
     assert pages[("order_detail_long", "it_chief")]["queries"] > 0
     assert ("order_detail_long", "provider") not in pages  # not a role of that page
+    api = pages[("api_orders", "orderer")]
+    assert api["status"] == 200 and api["median_ms"] > 0
+    assert {c["target"] for c in api["checks"]} == {"page", "list queries"}
 
     scaling = {(row["check"], row["role"]): row for row in result["query_scaling"]}
     assert set(scaling[("order list", "orderer")]["counts"]) == {

@@ -125,9 +125,13 @@ class Case:
     public: bool = False
     #: Asked for by htmx (a fragment of a page).
     htmx: bool = False
+    #: An endpoint of the REST API: someone not logged in is answered 401 (a problem
+    #: detail asking for a token), not sent to the login page.
+    api: bool = False
 
 
 POST_ONLY = "post only"  # GET is answered 405 to everyone logged in
+API_POST_ONLY = "api post only"  # the same, and 401 to anyone not logged in (the REST API)
 ADMIN = "admin"  # Django's admin: only staff, and no kind here is staff
 
 
@@ -344,6 +348,35 @@ ROUTES: dict[str, tuple[Case, ...] | str] = {
     "records:people": (Case(ok=RECORD_KEEPER), Case({"q": "=bestallare"}, ok=RECORD_KEEPER)),
     "records:person_export": (Case({"pk": "records:person"}, ok=RECORD_KEEPER),),
     "records:person_pseudonymise": (Case({"pk": "records:person"}, ok=RECORD_KEEPER),),
+    # The REST API: the same people see the same things as on the pages. Its documentation
+    # and the token page are pages for everyone logged in.
+    "api:schema": (Case(ok=PEOPLE, api=True),),
+    "api:docs": (Case(ok=PEOPLE),),
+    "api:redoc": (Case(ok=PEOPLE),),
+    "api:tokens": (Case(ok=PEOPLE),),
+    "api:token_revoke": POST_ONLY,
+    "api:orders": (Case(ok=PEOPLE, api=True), Case({"status": "=draft"}, ok=PEOPLE, api=True),
+                   Case({"q": "=Hemlig"}, ok=PEOPLE, api=True)),
+    "api:order": tuple(Case(of(key), ok=seers(key), api=True) for key in ORDER_PAGES),
+    "api:order_comment": API_POST_ONLY,
+    "api:order_submit": API_POST_ONLY,
+    "api:order_supplement": API_POST_ONLY,
+    "api:order_accept": API_POST_ONLY,
+    "api:order_deviation": API_POST_ONLY,
+    "api:services": (Case(ok=PEOPLE, api=True),),
+    "api:service": (Case({"pk": "service:buf"}, ok=PEOPLE, api=True),
+                    Case({"pk": "service:soc"}, ok=PEOPLE, api=True)),
+    "api:integrations": (Case(ok=PEOPLE, api=True),),
+    "api:plans": (Case(ok=PEOPLE, api=True),),
+    "api:projects": (Case(ok=PORTFOLIO, api=True),),
+    "api:project": (Case({"pk": "project:buf"}, api=True,
+                         ok=SEES_ALL | {"orderer_buf", "it_lead_buf"}),
+                    Case({"pk": "project:soc"}, ok=SEES_ALL | {"orderer_soc"}, api=True)),
+    "api:portfolio": (Case(ok=PORTFOLIO, api=True),),
+    "api:meetings": (Case(ok=BOARD, api=True),),
+    "api:meeting": (Case({"pk": "meeting"}, ok=BOARD, api=True),),
+    "api:huki": (Case(ok=PEOPLE, api=True),),
+    "api:not_found": (Case({"rest": "=v1/nothing-here/"}, api=True),),
 }
 
 
@@ -626,7 +659,10 @@ def request_as(client: Client, world: SimpleNamespace, kind: str, name: str, cas
     status = response.status_code
     problems += check_response(response, url, kind)
     if kind == "anonymous":
-        if case.public:
+        if case.api:
+            if status != 401 or response["Content-Type"] != "application/problem+json":
+                problems.append(f"{url} as anonymous: {status}, expected a 401 problem")
+        elif case.public:
             if status != 200:
                 problems.append(f"{url} as anonymous: {status}, expected 200 (public)")
         elif not (status == 404 or (
@@ -683,11 +719,12 @@ def walk(world: SimpleNamespace, kind: str) -> list[str]:
             route = ROUTES.get(name)
             if route is None:
                 continue  # test_every_url_pattern_has_an_expectation says so
-            if route == POST_ONLY:
+            if route in (POST_ONLY, API_POST_ONLY):
                 url = address(world, name, Case(kwargs=dummy_kwargs(pattern)), pattern)
                 response = client.get(url)
                 problems += check_response(response, url, kind)
-                expected = {302} if kind == "anonymous" else {405}
+                expected = {405} if kind != "anonymous" else (
+                    {401} if route == API_POST_ONLY else {302})
                 if response.status_code not in expected:
                     problems.append(f"{url} (POST only) as {kind}: {response.status_code}")
             else:

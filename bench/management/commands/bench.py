@@ -24,7 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from bench import database, measure, report
+from bench import api, database, measure, report
 from bench import retention as retention_bench
 from bench.dataset import Size, generate
 
@@ -167,6 +167,8 @@ class Command(BaseCommand):
         pages = measure.measure_pages(context, requests=options["requests"],
                                       warmup=options["warmup"], only=only,
                                       log=self.stdout.write)
+        pages += api.measure_api(context, requests=options["requests"],
+                                 warmup=options["warmup"], only=only, log=self.stdout.write)
         result["pages"] = [p.as_dict() for p in pages]
         report.page_checks(result["pages"])
         self._phase("Query counts against rows and history:")

@@ -1,0 +1,26 @@
+"""Who may call the API at all. What each person sees is decided by the selectors, and what
+they may do by the services, exactly as on the pages: these classes add only what is the
+API's own (a read-only token reads only)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import permissions
+
+from .authentication import request_token
+
+
+class ApiAccess(permissions.BasePermission):
+    """Logged in (session or token); a write needs a read-and-write token (or the session)."""
+
+    message = _("This API token may only read: make a read-and-write token to write.")
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            # Unauthenticated: DRF answers 401 with the authentication classes' header.
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        token = request_token(request)
+        return token is None or token.may_write
