@@ -23,8 +23,10 @@ class FormRenderer(Jinja2):
     list, through a template of its own; a filter form renders a hundred such small templates
     on every page, which Jinja2 does several times faster than the Django template language.
     The templates are Django's (`django/forms/jinja2/`), found after the project's `jinja2/`
-    (where one may be overridden), in the project's Jinja2 environment. A widget whose template
-    exists only for Django's template language (the admin's) renders through that."""
+    (where one may be overridden), in a plain Jinja2 environment as Django's own renderer uses
+    (the form templates need no translations or routes; fewer globals render faster). A widget
+    whose template exists only for Django's template language (the admin's) renders through
+    that."""
 
     field_template_name = "forms/field.jinja"
 
@@ -34,7 +36,7 @@ class FormRenderer(Jinja2):
             "APP_DIRS": False,
             "DIRS": [settings.BASE_DIR / "jinja2", DJANGO_FORMS_JINJA2],
             "NAME": "forms",
-            "OPTIONS": {"environment": "tyreso_it.core.jinja2.environment"},
+            "OPTIONS": {},
         })
 
     def get_template(self, template_name):
