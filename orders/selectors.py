@@ -44,8 +44,8 @@ LIST_SORTS = {
 #: What a row of an order list shows besides the order itself.
 LIST_RELATED = ("department", "handler")
 
-#: The columns a row of an order list shows (orders.html.order_rows): the long texts (need,
-#: requirements, benefit, preparation) and the other people are not read for a list.
+#: The columns a row of an order list shows (jinja2/orders/order_table.jinja): the long texts
+#: (need, requirements, benefit, preparation) and the other people are not read for a list.
 LIST_FIELDS = (
     "reference", "title", "status", "status_changed_at", "department_id", "handler_id",
     "department__short_name",
@@ -63,9 +63,9 @@ class ListDepartment(NamedTuple):
 
 @dataclass(slots=True)
 class OrderRow:
-    """A row of an order list: what `orders.html.order_rows` (and includes/order_table.html)
-    shows of an order, read as plain values. Building a model instance for the order, its
-    department and its handler cost twice what reading the row does."""
+    """A row of an order list: what `jinja2/orders/order_table.jinja` shows of an order, read
+    as plain values. Building a model instance for the order, its department and its handler
+    cost twice what reading the row does."""
 
     pk: int
     reference: str | None
@@ -74,13 +74,18 @@ class OrderRow:
     status_changed_at: datetime
     department: ListDepartment
     handler: str | None  # the handler's name, as str(user) gives it
+    url: str  # the order page's address
 
     @property
     def status_label(self) -> str:
         return str(Order.Status(self.status).label)
 
     def get_absolute_url(self) -> str:
-        return reverse("orders:detail", args=[self.pk])
+        return self.url
+
+
+#: A number no order has, standing for the id in the order page's address.
+_PK = 987654321
 
 
 ROW_FIELDS = (
@@ -95,6 +100,8 @@ def order_rows(queryset: QuerySet[Order], limit: int | None = None) -> list[Orde
     if limit is not None:
         values = values[:limit]
     departments: dict[str, ListDepartment] = {}
+    # The order page's address reversed once for the list, not once per row.
+    prefix, suffix = reverse("orders:detail", args=[_PK]).split(str(_PK))
     rows = []
     for pk, reference, title, status, changed, short_name, username, first, last in values:
         department = departments.get(short_name)
@@ -102,7 +109,8 @@ def order_rows(queryset: QuerySet[Order], limit: int | None = None) -> list[Orde
             department = departments[short_name] = ListDepartment(short_name)
         # User.__str__: the full name, or the username when there is none.
         handler = None if username is None else (f"{first} {last}".strip() or username)
-        rows.append(OrderRow(pk, reference, title, status, changed, department, handler))
+        rows.append(OrderRow(pk, reference, title, status, changed, department, handler,
+                             f"{prefix}{pk}{suffix}"))
     return rows
 
 

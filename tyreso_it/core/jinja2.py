@@ -10,11 +10,14 @@ see `tyreso_it/core/management/commands/makemessages.py`).
 What a fragment has beside its context: `gettext`/`_`, `ngettext`, `pgettext`, `npgettext`
 and `{% trans %}` blocks (Django's translations, new-style: `_("%(n)s orders", n=3)`),
 `url(name, *args)`, `static(path)`, and the filters `date` (Django's date formats, in the
-current time zone) and `localize`. Autoescaping is on, as in Django's templates.
+current time zone), `localize` and `truncatechars` (Django's). Autoescaping is on, as in
+Django's templates.
 """
 
 from __future__ import annotations
 
+import functools
+from datetime import date as date_type
 from datetime import datetime
 from typing import Any
 
@@ -37,7 +40,25 @@ def date(value: Any, format_string: str | None = None) -> str:
         return ""
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
+    if format_string == "c":
+        # What Django's "c" writes (ISO 8601), without its format parser: lists write it on
+        # every row.
+        return value.isoformat()
+    if isinstance(value, datetime) and format_string and _DATE_ONLY.issuperset(format_string):
+        # A format of the day alone ("j b Y") writes the same for every time of that day.
+        return _day(value.date(), format_string, translation.get_language())
     return defaultfilters.date(value, format_string)
+
+
+#: The characters of a date format that show the day, the month or the year (and the text
+#: between them): such a format writes a time as it writes its day.
+_DATE_ONLY = frozenset("dDEFjlLmMnNSwyYzWtbo ./-,")
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(day: date_type, format_string: str, language: str | None) -> str:
+    """A day in a format of days, in `language`: lists write the same few days on every row."""
+    return defaultfilters.date(day, format_string)
 
 
 def environment(**options: Any) -> Environment:
@@ -57,5 +78,6 @@ def environment(**options: Any) -> Environment:
     # `{% blocktranslate trimmed %}`: a template's indentation is not part of the message.
     env.policies["ext.i18n.trimmed"] = True
     env.globals.update(url=url, static=static)
-    env.filters.update(date=date, localize=formats.localize)
+    env.filters.update(date=date, localize=formats.localize,
+                       truncatechars=defaultfilters.truncatechars)
     return env

@@ -1,0 +1,59 @@
+"""The order page's forms, rendered by the form renderer, kept when they are the same on
+every page.
+
+The order page gives each action its form; an unbound form of a class without choices from
+the database renders the same markup on every page, so that markup is rendered once (per
+language) and kept instead of being rendered field by field, template by template, on every
+request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import template
+from django.forms import BaseForm
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from orders import forms
+
+register = template.Library()
+
+#: Forms whose unbound markup is the same on every page: no choices read from the database,
+#: no initial values from the order. (The take-on and plan forms list people and providers.)
+STATIC_FORMS = frozenset({
+    forms.ReasonForm, forms.RequestSupplementForm, forms.SupplementForm, forms.CommentForm,
+    forms.AttachmentForm, forms.OptionForm,
+})
+_KEPT: dict[tuple, SafeString] = {}
+
+
+def _kept(form: BaseForm, kind: str, render: Callable[[], str]) -> SafeString:
+    """`render()`'s markup of `form`, kept for the next page when the form is unbound and of a
+    static class. The key holds all that the markup depends on: the class, its prefix, which
+    fields are required (a reason is required for some actions only) and the language of its
+    labels."""
+    if form.is_bound or type(form) not in STATIC_FORMS:
+        return mark_safe(render())  # noqa: S308 - rendered by the form's templates
+    key = (kind, type(form), form.prefix, get_language(),
+           tuple((name, field.required) for name, field in form.fields.items()))
+    markup = _KEPT.get(key)
+    if markup is None:
+        markup = _KEPT[key] = mark_safe(render())  # noqa: S308 - rendered by its templates
+    return markup
+
+
+@register.simple_tag
+def field_groups(form: BaseForm) -> SafeString:
+    """`{% field_groups form %}`: every field of the form in its group
+    (`includes/field_groups.html`)."""
+    return _kept(form, "fields",
+                 lambda: render_to_string("includes/field_groups.html", {"form": form}))
+
+
+@register.simple_tag
+def whole_form(form: BaseForm) -> SafeString:
+    """`{% whole_form form %}`: what `{{ form }}` writes."""
+    return _kept(form, "form", lambda: str(form))
