@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
+from .authentication import ProviderToken
 
 
 class ApiAccess(permissions.BasePermission):
@@ -24,4 +25,9 @@ class ApiAccess(permissions.BasePermission):
             return True
         # A personal token or a provider's access token writes only when it may; the
         # session (request.auth None) always.
-        return getattr(request.auth, "may_write", True)
+        if getattr(request.auth, "may_write", True):
+            return True
+        if isinstance(request.auth, ProviderToken):
+            self.message = _("This access token may only read: writing needs an access token "
+                             "with the scope the IT unit names for it.")
+        return False

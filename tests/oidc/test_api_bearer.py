@@ -168,7 +168,9 @@ def test_a_token_reads_only_unless_it_carries_the_write_scope(api_sso, lena, dep
     token = access_token(api_sso, "lena")
     draft = {"department": department.pk, "title": "Skanner", "kind": "new_function",
              "need": "En skanner till receptionen."}
-    assert ApiClient(token).post(ORDERS, draft).status_code == 403
+    response = ApiClient(token).post(ORDERS, draft)
+    assert response.status_code == 403
+    assert response.json()["detail"].startswith("Denna åtkomsttoken får bara läsa")
     settings.OIDC_API_WRITE_SCOPE = "api"
     assert ApiClient(token).post(ORDERS, draft).status_code == 201
 
@@ -200,3 +202,16 @@ def test_a_providers_token_is_throttled_per_person(api_sso, lena, settings):
     response = ApiClient(first).get(ORDERS)
     assert response.status_code == 429
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_provider_that_does_not_answer_gives_a_503(api_sso, lena, settings):
+    from organisation import oidc
+
+    token = access_token(api_sso, "lena")
+    settings.OIDC_DISCOVERY_URL = "http://127.0.0.1:9/.well-known/openid-configuration"
+    oidc.forget_discovery()
+    response = ApiClient(token).get(ORDERS)
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == ("Kommunens identitetsleverantör svarar inte; försök "
+                                         "igen om en stund.")
