@@ -11,7 +11,6 @@ import logging
 from dataclasses import dataclass
 
 import jwt
-import requests
 from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
@@ -122,8 +121,8 @@ class ProviderTokenAuthentication(authentication.BaseAuthentication):
         except jwt.InvalidAudienceError:
             raise exceptions.AuthenticationFailed(
                 _("The access token is not meant for this API.")) from None
-        except (jwt.PyJWKClientConnectionError, requests.RequestException, ValueError):
-            logger.warning("API: the identity provider's keys could not be read.")
+        except oidc.ProviderUnreachable as error:
+            logger.warning("API: the identity provider's keys could not be read: %s", error)
             raise ProviderUnavailable from None
         except jwt.PyJWTError:
             raise exceptions.AuthenticationFailed(

@@ -272,6 +272,10 @@ class SessionRefresh(BaseSessionRefresh):
 _jwks_clients: dict[str, jwt.PyJWKClient] = {}
 
 
+class ProviderUnreachable(Exception):
+    """The provider's discovery document or keys could not be read."""
+
+
 def _jwks_client() -> jwt.PyJWKClient:
     """The provider's signing keys (jwks_uri), kept for the process and fetched again when a
     token names a key not yet seen (the provider's key rotation)."""
@@ -299,17 +303,21 @@ def access_token_claims(token: str) -> dict[str, Any]:
     `scope`), so an ID token made for this client's login is not taken for one.
 
     Raises a `jwt.PyJWTError` saying what is wrong (`jwt.ExpiredSignatureError`,
-    `jwt.InvalidAudienceError`, ...), and `requests.RequestException`, `ValueError` or
-    `jwt.PyJWKClientConnectionError` when the provider cannot be asked for its keys.
+    `jwt.InvalidAudienceError`, ...), and `ProviderUnreachable` when the provider cannot be
+    asked for its keys.
     """
     header = jwt.get_unverified_header(token)
-    key = _jwks_client().get_signing_key_from_jwt(token)
+    try:
+        issuer = discovery()["issuer"]
+        key = _jwks_client().get_signing_key_from_jwt(token)
+    except (requests.RequestException, ValueError, jwt.PyJWKClientConnectionError) as error:
+        raise ProviderUnreachable(str(error)) from error
     claims = jwt.decode(
         token,
         key.key,
         algorithms=[settings.OIDC_RP_SIGN_ALGO],
         audience=api_audience(),
-        issuer=discovery()["issuer"],
+        issuer=issuer,
         leeway=settings.OIDC_API_LEEWAY_SECONDS,
         options={"require": ["exp", "iat", "iss", "aud", "sub"]},
     )

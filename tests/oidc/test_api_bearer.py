@@ -102,6 +102,21 @@ def test_a_token_reads_the_orders_its_person_may_see(api_sso, lena, make_order,
     assert ApiClient(token).get(reverse("api:order", args=[other.pk])).status_code == 404
 
 
+def test_the_token_is_for_the_person_the_browser_login_made(api_sso, client):
+    """Found by the employee id, as the login through the provider found them."""
+    from tests.oidc.test_sso import log_in, logged_in_user
+
+    factories.ensure_roles()
+    api_sso.accounts(nils=account("E3001", ["IT-samordnare"], name="Nils Ek",
+                                  email="nils.ek@tyreso.se"))
+    log_in(client, api_sso, "nils")
+    person = logged_in_user(client)
+    assert person is not None
+    response = ApiClient(access_token(api_sso, "nils")).get(ORDERS)
+    assert response.status_code == 200, response.content
+    assert response.wsgi_request.user.pk == person.pk
+
+
 def test_the_orders_list_with_a_providers_token_costs_one_query_more(lena, api_sso,
                                                                      department):
     def rows(n):
