@@ -7,11 +7,12 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
-from .authentication import request_token
+from .authentication import ProviderToken
 
 
 class ApiAccess(permissions.BasePermission):
-    """Logged in (session or token); a write needs a read-and-write token (or the session)."""
+    """Logged in (session or token); a write needs a read-and-write token, a provider's
+    access token with OIDC_API_WRITE_SCOPE, or the session."""
 
     message = _("This API token may only read: make a read-and-write token to write.")
 
@@ -22,5 +23,11 @@ class ApiAccess(permissions.BasePermission):
             return False
         if request.method in permissions.SAFE_METHODS:
             return True
-        token = request_token(request)
-        return token is None or token.may_write
+        # A personal token or a provider's access token writes only when it may; the
+        # session (request.auth None) always.
+        if getattr(request.auth, "may_write", True):
+            return True
+        if isinstance(request.auth, ProviderToken):
+            self.message = _("This access token may only read: writing needs an access token "
+                             "with the scope the IT unit names for it.")
+        return False

@@ -37,6 +37,7 @@ def _titles() -> dict[int, tuple[str, str]]:
         409: ("conflict", _("Conflict with the current state")),
         415: ("unsupported-media-type", _("Unsupported format")),
         429: ("too-many-requests", _("Too many requests")),
+        503: ("unavailable", _("Not available right now")),
     }
 
 

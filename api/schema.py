@@ -35,6 +35,7 @@ STATUSES = {
     "409": "The object's state has moved on",
     "415": "Unsupported format",
     "429": "Too many requests",
+    "503": "The identity provider does not answer (its access tokens only)",
 }
 
 
@@ -71,3 +72,15 @@ class TokenScheme(OpenApiAuthenticationExtension):
     def get_security_definition(self, auto_schema):
         return {"type": "http", "scheme": "bearer",
                 "description": "A personal API token, made on the page API tokens."}
+
+
+class ProviderTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.ProviderTokenAuthentication"
+    name = "providerToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                "description": "With single sign-on: an access token of the municipality's "
+                               "identity provider for this API's audience, acting as the "
+                               "person of its employee id. It reads only, unless it carries "
+                               "the scope the operators name for writing."}

@@ -267,3 +267,79 @@ class SessionRefresh(BaseSessionRefresh):
             logger.warning("Renewing the login of %s: the identity provider does not answer.",
                            request.user.get_username())
             return None
+
+
+_jwks_clients: dict[str, jwt.PyJWKClient] = {}
+
+
+class ProviderUnreachable(Exception):
+    """The provider's discovery document or keys could not be read."""
+
+
+def _jwks_client() -> jwt.PyJWKClient:
+    """The provider's signing keys (jwks_uri), kept for the process and fetched again when a
+    token names a key not yet seen (the provider's key rotation)."""
+    uri = discovery()["jwks_uri"]
+    client = _jwks_clients.get(uri)
+    if client is None:
+        client = jwt.PyJWKClient(uri, cache_keys=True, lifespan=3600,
+                                 timeout=settings.OIDC_TIMEOUT)
+        _jwks_clients[uri] = client
+    return client
+
+
+def api_audience() -> str:
+    """The audience an access token for the API must name: OIDC_API_AUDIENCE, or this
+    client's id."""
+    return settings.OIDC_API_AUDIENCE or settings.OIDC_RP_CLIENT_ID
+
+
+def access_token_claims(token: str) -> dict[str, Any]:
+    """The claims of an access token the provider issued for the API (a JWT), once checked
+    locally against the provider's keys: signature (only the configured algorithm), issuer,
+    audience (`api_audience`), expiry and issue time.
+
+    It must be an access token (RFC 9068 `typ: at+jwt`, or one carrying a scope: `scp` or
+    `scope`), so an ID token made for this client's login is not taken for one.
+
+    Raises a `jwt.PyJWTError` saying what is wrong (`jwt.ExpiredSignatureError`,
+    `jwt.InvalidAudienceError`, ...), and `ProviderUnreachable` when the provider cannot be
+    asked for its keys.
+    """
+    header = jwt.get_unverified_header(token)
+    try:
+        issuer = discovery()["issuer"]
+        key = _jwks_client().get_signing_key_from_jwt(token)
+    except (requests.RequestException, ValueError, jwt.PyJWKClientConnectionError) as error:
+        raise ProviderUnreachable(str(error)) from error
+    claims = jwt.decode(
+        token,
+        key.key,
+        algorithms=[settings.OIDC_RP_SIGN_ALGO],
+        audience=api_audience(),
+        issuer=issuer,
+        leeway=settings.OIDC_API_LEEWAY_SECONDS,
+        options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+    )
+    typ = str(header.get("typ", "")).lower()
+    if typ not in {"at+jwt", "application/at+jwt"} and not (
+            claims.get("scp") or claims.get("scope")):
+        raise jwt.InvalidTokenError("Not an access token (no at+jwt type and no scope).")
+    return claims
+
+
+def token_scopes(claims: dict[str, Any]) -> set[str]:
+    """The scopes an access token carries (`scope` as a string, `scp` as Entra ID sends it)."""
+    scopes: set[str] = set()
+    for name in ("scope", "scp"):
+        value = claims.get(name)
+        if isinstance(value, str):
+            scopes.update(value.split())
+        elif isinstance(value, list):
+            scopes.update(str(item) for item in value)
+    return scopes
+
+
+def forget_keys() -> None:
+    """Fetch the provider's keys again when next needed."""
+    _jwks_clients.clear()

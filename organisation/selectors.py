@@ -133,3 +133,12 @@ def may_submit_for(user: User, department: Department, day: date | None = None) 
         .filter(Q(person=user) | Q(deputy=user))
         .exists()
     )
+
+
+def user_by_employee_id(employee_id: str) -> User | None:
+    """The person the identity provider knows by `employee_id` (never found by email), as
+    their logins through it have recorded (`services.user_sign_in_from_provider`); None for
+    an employee id no login has brought here. One query."""
+    if not employee_id:
+        return None
+    return User.objects.filter(external_identity__employee_id=employee_id).first()

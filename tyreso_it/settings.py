@@ -237,6 +237,15 @@ OIDC_STORE_ID_TOKEN = True  # the hint of the provider's logout
 # The login is renewed silently at the provider this often (at most the idle timeout, set
 # below), so an account disabled there loses its session here within that time.
 OIDC_RENEW_SECONDS = env_int("OIDC_RENEW_SECONDS", 15 * 60)
+# The REST API accepts access tokens of the provider (`Authorization: Bearer <JWT>`) for
+# another system or a script acting as a person, on by default with single sign-on: checked
+# locally against the provider's keys, with the audience OIDC_API_AUDIENCE (by default the
+# client id), the person found by the employee-id claim. They only read, unless they carry
+# the scope OIDC_API_WRITE_SCOPE (when set).
+OIDC_API_BEARER = env_bool("OIDC_API_BEARER", True)
+OIDC_API_AUDIENCE = env("OIDC_API_AUDIENCE", "")
+OIDC_API_WRITE_SCOPE = env("OIDC_API_WRITE_SCOPE", "")
+OIDC_API_LEEWAY_SECONDS = env_int("OIDC_API_LEEWAY_SECONDS", 30)
 if SSO_ENABLED:
     if not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
         raise ImproperlyConfigured(
@@ -468,11 +477,13 @@ CONTRACT_NOTICE_REMINDER_DAYS = tuple(
 # The REST API (api/): Django REST framework with an OpenAPI schema (drf-spectacular).
 # Who is asking is found by the classes in API_AUTHENTICATION_CLASSES, tried in order: the
 # browser's session (with CSRF) and personal API tokens. Bearer tokens of the municipality's
-# OpenID provider are one more class appended here; a token the product's own class does
-# not recognise (it lacks the product's prefix) is left to the next class.
+# OpenID provider are the third (OIDC_API_BEARER); a token the product's own class does not
+# recognise (it lacks the product's prefix) is left to the next class.
 API_AUTHENTICATION_CLASSES = [
     "api.authentication.SessionAuthentication",
     "api.authentication.TokenAuthentication",
+    # Does nothing unless SSO_ENABLED and OIDC_API_BEARER.
+    "api.authentication.ProviderTokenAuthentication",
     *env_list("API_EXTRA_AUTHENTICATION_CLASSES", []),
 ]
 # Requests per personal token (or per person, for the browser), per second, minute, hour or

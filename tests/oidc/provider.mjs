@@ -12,6 +12,10 @@
 // The tests change the world between logins through two control routes on the same port:
 //   POST /__control/accounts     JSON {"id": {...}} merged into the accounts
 //   POST /__control/clock        JSON {"offset": seconds} moves the provider's clock
+//
+// An authorization request with a `resource` (RFC 8707) gets a JWT access token for that
+// audience (RFC 9068), carrying the account's employee_id: what another system sends to the
+// API. Without one the access token is opaque, for the userinfo endpoint (the login).
 import crypto from 'node:crypto';
 import http from 'node:http';
 import querystring from 'node:querystring';
@@ -88,7 +92,24 @@ server.listen(0, '127.0.0.1', () => {
     jwks: { keys: [signingKey] },
     cookies: { keys: ['cookie-key-of-the-test-provider'] },
     pkce: { required: () => true },
-    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (ctx, resource) => ({
+          audience: resource,
+          scope: 'api',
+          accessTokenFormat: 'jwt',
+          jwt: { sign: { alg: 'RS256' } },
+        }),
+      },
+    },
+    async extraTokenClaims(ctx, token) {
+      const account = accounts[token.accountId];
+      return account ? { employee_id: account.employee_id } : undefined;
+    },
     claims: {
       openid: ['sub'],
       email: ['email', 'email_verified'],
@@ -133,6 +154,7 @@ server.listen(0, '127.0.0.1', () => {
         accountId: ctx.oidc.session.accountId,
       });
       grant.addOIDCScope(ctx.oidc.params.scope || 'openid');
+      if (ctx.oidc.params.resource) grant.addResourceScope(ctx.oidc.params.resource, 'api');
       await grant.save();
       return grant;
     },
