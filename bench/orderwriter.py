@@ -81,6 +81,7 @@ class OrderWriter:
             "yearly_benefit": fmt(money["yearly_benefit"]),
             "desired_date": fmt((plan.created + timedelta(days=120)).date()),
             "legal_driver": "", "personal_data": "t" if plan.pk % 3 == 0 else "f",
+            "secrecy_provision": "", "secrecy_reason": "",
             "status": S.DRAFT, "handler_id": NULL, "it_requirements": "",
             "architecture_review": "", "estimated_cost": NULL, "estimated_hours": NULL,
             "risk_level": "", "risk_description": "", "recommendation": "",
