@@ -7,13 +7,17 @@ most of the generated history, comments and attachments to work through: a dry r
 run, and a second run that must find nothing to do. Before them, `HELD` of the orders the
 run would reach first are put under a legal hold, and what belongs to them (the order, its
 comments, attachments and every history record of it) is counted before and after: the run
-must leave it all as it was. Everything is rolled back at the end, so the data set stays as
+must leave it all as it was. The generated accounts are all open, so the people who neither
+ordered nor handled anything in the last two years, and the orderers of the held orders, are
+made to have left two years ago: the run pseudonymises the former and must leave the
+latter. Everything is rolled back at the end, so the data set stays as
 it was built and can be reused.
 """
 
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -34,6 +38,8 @@ SHORT = {
 
 #: Orders put under a legal hold for the run (those the run would act on first).
 HELD = 50
+#: At most this many people made to have left, besides the held orders' orderers.
+LEAVERS = 300
 
 
 def _ms(started: float) -> float:
@@ -56,6 +62,7 @@ def measure_retention(*, log=print) -> dict[str, Any]:
             RetentionRule.objects.filter(kind=kind).update(period=period, unit=unit,
                                                            action=action)
         held = _hold_orders()
+        result["people_left"] = _people_leave(held)
         before = _held_fingerprint(held)
         started = time.perf_counter()
         planned = {step.rule.kind: step.count for step in services.retention_dry_run()}
@@ -103,7 +110,8 @@ def _hold_orders() -> list[int]:
 def _held_fingerprint(ids: list[int]) -> dict[str, int]:
     """What belongs to the orders `ids`, counted per table: the orders, their comments and
     attachments, and every history record of them or of those."""
-    from records.retention import order_histories
+    from records.models import Pseudonym
+    from records.retention import held_people, order_histories
 
     counts = {
         "orders": Order.objects.filter(pk__in=ids).count(),
@@ -112,4 +120,21 @@ def _held_fingerprint(ids: list[int]) -> dict[str, int]:
     }
     for model, column in order_histories():
         counts[model._meta.label] = model.objects.filter(**{f"{column}__in": ids}).count()
+    counts["people on them pseudonymised"] = Pseudonym.objects.filter(
+        user__in=held_people()).count()
     return counts
+
+
+def _people_leave(held: list[int]) -> int:
+    """Close the accounts of up to `LEAVERS` people idle for two years, and of the held
+    orders' orderers, as of two years ago; how many."""
+    from organisation.models import User
+
+    since = timezone.now() - timedelta(days=730)
+    recent = Order.objects.filter(created_at__gte=since)
+    idle = (User.objects.filter(is_superuser=False, is_staff=False)
+            .exclude(pk__in=recent.values("orderer"))
+            .exclude(pk__in=recent.filter(handler__isnull=False).values("handler"))
+            .order_by("pk").values_list("pk", flat=True)[:LEAVERS])
+    ids = {*idle, *Order.objects.filter(pk__in=held).values_list("orderer_id", flat=True)}
+    return User.objects.filter(pk__in=ids).update(is_active=False, last_login=since)

@@ -24,6 +24,8 @@ def test_the_retention_measurement_runs_and_leaves_the_data_set_as_it_was():
     assert result["second_run_done"] == 0
     assert result["held_orders"] > 0 and result["held_rows"] > result["held_orders"]
     assert result["held_untouched"] is True
+    assert result["people_left"] > 0
+    assert 0 < result["done"]["personal_data"] < result["people_left"]  # the held stay
     assert result["run_ms"] > 0 and result["dry_run_ms"] > 0
     assert (Order.objects.count(), Comment.objects.count(),
             Order.history.model.objects.count()) == before
