@@ -23,6 +23,11 @@ PEAK_MB = 200
 #: Exporting every order the IT chief sees (issue 5): gunicorn's timeout is 30 s.
 EXPORT_SECONDS = 30
 EXPORT_PEAK_MB = 200
+#: Retention (issue 16): the dry run is a page (records:dry_run), so within gunicorn's
+#: timeout; the run is the nightly task, so within its soft time limit
+#: (CELERY_TASK_SOFT_TIME_LIMIT); both with the schedule shortened to a year.
+RETENTION_DRY_RUN_S = 30
+RETENTION_RUN_S = 240
 
 TARGETS = {
     "page": f"median < {PAGE_MEDIAN_MS} ms, p95 < {PAGE_P95_MS} ms",
@@ -37,6 +42,10 @@ TARGETS = {
     "peak memory": f"web worker peak < {PEAK_MB} MB",
     "export time": f"every order in < {EXPORT_SECONDS} s",
     "export memory": f"web worker peak < {EXPORT_PEAK_MB} MB",
+    "retention dry run": f"< {RETENTION_DRY_RUN_S} s (a page, gunicorn's timeout)",
+    "retention run": f"< {RETENTION_RUN_S} s (the nightly task's soft time limit), "
+                     "a second run acting on nothing",
+    "legal hold": "nothing of an order under a legal hold touched by the run",
     "CPU ratio": "CPU per request ≤ the target × the bare list's (over HTTP, same run)",
 }
 
@@ -154,6 +163,27 @@ def export_checks(exports: dict[str, Any]) -> None:
         ]
 
 
+def retention_checks(retention: dict[str, Any]) -> None:
+    """Add the retention measurement's checks to it (in place)."""
+    dry, run = retention["dry_run_ms"] / 1000, retention["run_ms"] / 1000
+    done = sum(retention["done"].values())
+    retention["checks"] = [
+        check("retention dry run", dry < RETENTION_DRY_RUN_S,
+              f"{dry:.1f} s ({sum(retention['planned'].values())} planned; the schedule as "
+              f"it stands {retention['dry_run_schedule_ms'] / 1000:.1f} s)"),
+        check("retention run",
+              run < RETENTION_RUN_S and retention["second_run_done"] == 0,
+              f"{run:.1f} s ({done} acted on in {retention['batches']} batches), second "
+              f"run {retention['second_run_ms'] / 1000:.1f} s acting on "
+              f"{retention['second_run_done']}"),
+    ]
+    if "held_untouched" in retention:
+        retention["checks"].append(check(
+            "legal hold", retention["held_untouched"],
+            f"{retention['held_orders']} orders held, their {retention['held_rows']} rows "
+            + ("untouched" if retention["held_untouched"] else "TOUCHED")))
+
+
 def all_checks(result: dict[str, Any]) -> list[dict[str, Any]]:
     found = []
     for page in result.get("pages", []):
@@ -173,6 +203,8 @@ def all_checks(result: dict[str, Any]) -> list[dict[str, Any]]:
     for fmt, row in result.get("exports", {}).get("formats", {}).items():
         for item in row.get("checks", []):
             found.append({**item, "what": f"export {fmt}"})
+    for item in result.get("retention", {}).get("checks", []):
+        found.append({**item, "what": "retention"})
     return found
 
 
@@ -305,6 +337,15 @@ def text(result: dict[str, Any]) -> str:
                       "worker MB before", "worker peak MB", "growth MB", "targets"], rows))
     elif exports:
         parts.append(f"Exports: {exports.get('note', 'not measured')}")
+    retention = result.get("retention", {})
+    if retention.get("checks"):
+        rows = [[kind, retention["planned"].get(kind, ""), retention["done"].get(kind, ""),
+                 retention["rule_ms"].get(kind, "")] for kind in retention["planned"]]
+        parts.append(
+            "Retention with every rule at a year (in one transaction, rolled back)\n"
+            + _table(["rule", "planned", "done", "run ms"], rows)
+            + "\n" + "\n".join(f"{mark(c['ok'])} {c['target']}: {c['figure']}"
+                                for c in retention["checks"]))
     summary = result.get("summary", {})
     if summary:
         lines = [f"Targets met: {summary['met']} of {summary['checks']}"]

@@ -50,6 +50,8 @@ def test_the_benchmark_measures_and_writes_its_figures(tmp_path, capsys):
     assert services["order_submit"]["n"] == 2
     retention = result["retention"]
     assert retention["run_ms"] > 0 and retention["second_run_done"] == 0
+    assert {c["target"]: c["ok"] for c in retention["checks"]} == {
+        "retention dry run": True, "retention run": True, "legal hold": True}
     assert result["http"] == {"note": "not measured (--no-http)"}
     assert result["summary"]["checks"] == len(report.all_checks(result))
 
@@ -189,6 +191,37 @@ def test_the_http_run_prints_each_page_against_the_bare_list(tmp_path, capsys):
     assert "Pages against the bare list over HTTP" in printed
     for page in ("bare", "order_list", "order_detail", "dashboard", "home"):
         assert f"\n{page} " in printed
+
+
+@pytest.mark.postgres
+def test_api_retention_measures_the_api_and_retention_and_nothing_else(tmp_path, capsys):
+    tiny = TINY[: TINY.index("--pages")]
+    call_command("bench", *tiny, "--api-retention", "--output", str(tmp_path))
+    result = json.loads((tmp_path / "bench-latest.json").read_text(encoding="utf-8"))
+    assert "services" not in result and "query_scaling" not in result
+    assert "exports" not in result and "ratios" not in result
+    assert {p["page"] for p in result["pages"]} == {"api_orders"}
+    assert all(p["status"] == 200 for p in result["pages"])
+    assert [c["target"] for c in result["retention"]["checks"]] == [
+        "retention dry run", "retention run", "legal hold"]
+    assert result["summary"]["checks"] == 2 * len(result["pages"]) + 3
+
+    printed = capsys.readouterr().out
+    assert "Retention with every rule at a year" in printed
+    assert "✓ legal hold: " in printed
+
+
+def test_a_slow_retention_run_or_a_touched_hold_is_marked_missed():
+    retention = {"dry_run_ms": 31_000.0, "dry_run_schedule_ms": 500.0, "run_ms": 100_000.0,
+                 "second_run_ms": 900.0, "second_run_done": 0, "batches": 200,
+                 "planned": {"history": 10}, "done": {"history": 10}, "rule_ms": {},
+                 "held_orders": 50, "held_rows": 900, "held_untouched": False}
+    report.retention_checks(retention)
+    assert {c["target"]: c["ok"] for c in retention["checks"]} == {
+        "retention dry run": False, "retention run": True, "legal hold": False}
+    retention["second_run_done"] = 3
+    report.retention_checks(retention)
+    assert retention["checks"][1]["ok"] is False
 
 
 def test_http_goes_with_neither_no_http_nor_exports_only():

@@ -4,7 +4,8 @@ Builds (or reuses) a realistic data set, measures the key pages for each role in
 the write services, the key pages against a bare Django list over HTTP (bench/ratio.py),
 throughput and memory under load with gunicorn, and the export of every order as CSV and XLSX
 through gunicorn, prints a table and writes it as JSON to var/bench/. `--http` measures only
-the pages against the bare list, `--profile` only profiles them (bench/profiling.py). It
+the pages against the bare list, `--profile` only profiles them (bench/profiling.py),
+`--api-retention` measures only the REST API's orders list and retention. It
 reports; it never fails on a missed target.
 """
 
@@ -80,6 +81,9 @@ class Command(BaseCommand):
                             help="skip exporting every order as CSV and XLSX")
         parser.add_argument("--exports-only", action="store_true",
                             help="measure only the exports of every order (CSV, XLSX)")
+        parser.add_argument("--api-retention", action="store_true",
+                            help="measure only the REST API's orders list and the retention "
+                                 "dry run and run")
         parser.add_argument("--duration", type=float, default=30.0,
                             help="seconds of the order list's throughput run")
         parser.add_argument("--soak", type=float, default=30.0,
@@ -103,6 +107,10 @@ class Command(BaseCommand):
         if options["profile"] and (options["http"] or options["exports_only"]):
             raise CommandError("--profile profiles the pages only: it goes with neither "
                                "--http nor --exports-only.")
+        if options["api_retention"] and (options["http"] or options["exports_only"]
+                                         or options["profile"]):
+            raise CommandError("--api-retention measures the API and retention only: it "
+                               "goes with none of --http, --exports-only and --profile.")
         if database.create_if_missing():
             self.stdout.write(f"Created the database {database.name()}.")
         size = Size(**{name: options[name] for name in Size().as_dict()})
@@ -132,6 +140,13 @@ class Command(BaseCommand):
             result["profile"] = profiling.profile_pages(
                 context, requests=options["requests"], warmup=options["warmup"],
                 log=self.stdout.write)
+        elif options["api_retention"]:
+            self._phase("REST API:")
+            pages = api.measure_api(context, requests=options["requests"],
+                                    warmup=options["warmup"], log=self.stdout.write)
+            result["pages"] = [p.as_dict() for p in pages]
+            report.page_checks(result["pages"])
+            self._retention(result)
         elif options["http"]:
             self._phase("Pages against the bare list over HTTP:")
             result["ratios"] = self._ratios(context, directory, options)
@@ -180,8 +195,7 @@ class Command(BaseCommand):
                 context, count=options["writes"], meetings=options["meetings_signed"],
                 items=options["meeting_items"], log=self.stdout.write)
             report.service_checks(result["services"])
-            self._phase("Retention (dry run and run, rolled back):")
-            result["retention"] = retention_bench.measure_retention(log=self.stdout.write)
+            self._retention(result)
         if options["no_http"]:
             result["ratios"] = {"note": "not measured (--no-http)"}
             result["http"] = {"note": "not measured (--no-http)"}
@@ -193,6 +207,11 @@ class Command(BaseCommand):
             self._phase("HTTP:")
             result["http"] = self._http(context, result["pages"], options)
             report.http_checks(result["http"])
+
+    def _retention(self, result: dict[str, Any]) -> None:
+        self._phase("Retention (dry run and run, rolled back):")
+        result["retention"] = retention_bench.measure_retention(log=self.stdout.write)
+        report.retention_checks(result["retention"])
 
     def _phase(self, title: str) -> None:
         elapsed = time.monotonic() - self.began
