@@ -168,7 +168,7 @@ def test_a_refused_comment_shows_its_error_by_the_field(client, make_order, orde
     page = response.content.decode()
     assert 'aria-invalid="true"' in page and 'id="id_body_error"' in page
     assert 'aria-describedby="id_body_error"' in page
-    assert '<div class="field field-error">' in page
+    assert '<div class="field field-error field-required">' in page
     assert "Det här fältet måste fyllas i." in page
     assert "&lt;textarea" not in page
 

@@ -31,9 +31,9 @@ pytestmark = pytest.mark.django_db
 LIST = reverse("orders:list")
 HOME = reverse("home")
 #: What the cache saves the order list: the user row, their permissions, where they stand,
-#: whether they are called to a board meeting, and the filter's choices of departments and
-#: handlers (which follow from people's rights).
-ACCESS_QUERIES = 6
+#: whether they are called to a board meeting, their roles (the menu's records link), and the
+#: filter's choices of departments and handlers (which follow from people's rights).
+ACCESS_QUERIES = 7
 
 
 def queries(client, url: str) -> list[str]:

@@ -378,7 +378,7 @@ def test_the_filter_offers_the_same_lists_from_the_cache_as_from_the_database(sy
     read = forms.SystemMapFilterForm(data)
     for name in ("department", "system"):
         assert str(kept[name]) == str(read[name])
-    assert "Tecken &lt;&amp;&gt; och &quot;citat&quot;" in str(kept["system"])
+    assert "Tecken &lt;&amp;&gt; och &#34;citat&#34;" in str(kept["system"])
     assert f'value="{systems["Lärplattform"].pk}" selected' in str(kept["system"])
 
 
