@@ -43,6 +43,9 @@ def board_figures(base: QuerySet[Order], filters: Filters, ready_count: int) -> 
     waiting = list(
         base.filter(status=S.READY_FOR_DECISION)
         .select_related("department")
+        # What the table and its export show; not the order's texts.
+        .only("reference", "title", "priority_score", "department__name",
+              "department__short_name")
         .order_by("-priority_score", "submitted_at")[:10]
     )
     return BoardFigures(

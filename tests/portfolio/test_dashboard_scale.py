@@ -123,6 +123,45 @@ def test_the_trends_read_the_last_snapshot_of_each_month(it_chief):
 
 
 @pytest.mark.postgres
+def test_on_postgresql_the_database_sums_the_trends_as_python_does(department, it_chief):
+    """The snapshots are summed by PostgreSQL: the same figures as SQLite's way, with the
+    department and type filters, red and amber projects, and none for a snapshot without
+    projects."""
+    import importlib
+
+    from django.db import connections
+
+    # The package exports the function `trends` under the module's name.
+    trends_module = importlib.import_module("portfolio.dashboard.trends")
+    S = Order.Status
+    other = department.pk + 1000
+    DashboardSnapshot.objects.create(day=date(2026, 1, 31), data={"orders": [
+        [department.pk, "change", S.SUBMITTED, 4], [department.pk, "project", S.APPROVED, 2],
+        [other, "change", S.READY_FOR_DECISION, 3], [other, "change", S.CLOSED, 50]]})
+    DashboardSnapshot.objects.create(day=date(2026, 2, 28), data={
+        "orders": [[department.pk, "change", S.IN_PROGRESS, 6]],
+        "projects": [[department.pk, "red", 1], [department.pk, "green", 4],
+                     [other, "amber", 2]]})
+    DashboardSnapshot.objects.create(day=date(2026, 3, 31), data={"projects": []})
+    every = (dashboard.Filters(year=2026), dashboard.Filters(year=2026, department=department),
+             dashboard.Filters(year=2026, kind="change"), dashboard.Filters(year=2025))
+    in_database = [trends_module._monthly_sums(f) for f in every]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(connections["default"], "vendor", "sqlite")
+        in_python = [trends_module._monthly_sums(f) for f in every]
+    assert in_database == in_python
+    assert in_database[0] == {1: (date(2026, 1, 31), 7, 2, None),
+                              2: (date(2026, 2, 28), 0, 6, 3),
+                              3: (date(2026, 3, 31), 0, 0, 0)}
+    assert in_database[1][2] == (date(2026, 2, 28), 0, 6, 1)
+    assert in_database[2][1] == (date(2026, 1, 31), 7, 0, None)
+    assert in_database[3] == {}
+    rows = dashboard.trends(dashboard.Filters(year=2026)).rows
+    assert [(r.waiting_decision, r.waiting_delivery, r.projects_at_risk) for r in rows[:4]] == [
+        (7, 2, None), (0, 6, 3), (0, 0, 0), (None, None, None)]
+
+
+@pytest.mark.postgres
 def test_on_postgresql_the_database_works_out_the_same_lead_times(department, it_chief):
     """PostgreSQL's percentile_cont gives what the percentile here gives (SQLite's way)."""
     from .conftest import at, timed_order
