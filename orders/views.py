@@ -144,18 +144,21 @@ def home(request: HttpRequest) -> HttpResponse:
 def _list_filters(request: HttpRequest) -> tuple[forms.OrderFilterForm, dict]:
     """The order list's filter form and the filters it gives (the list and its export)."""
     user = request.user
-    departments = (
-        Department.objects.all() if people.sees_all(user) else _own_departments(user)
-    )
-    form = forms.OrderFilterForm(
-        request.GET or None, departments=departments, handlers=_handlers()
-    )
+
+    def departments():
+        return Department.objects.all() if people.sees_all(user) else _own_departments(user)
+
+    # The querysets check a chosen value, so an unbound form (the list as first opened) needs
+    # none: its choices are offered from the access cache below.
+    data = request.GET or None
+    form = forms.OrderFilterForm(data, **(
+        {"departments": departments(), "handlers": _handlers()} if data else {}))
     # The filter's people and departments follow from rights (and names, which renew the
     # access cache too): kept there instead of read on every list page.
     department_field = form.fields["department"]
     _choices(form.fields["handler"], _handler_choices(user))
     _choices(department_field, [(pk, label) for pk, label in access.fact(
-        user, "order-list-departments", lambda: _labels(department_field, departments))])
+        user, "order-list-departments", lambda: _labels(department_field, departments()))])
     # A bad value in one filter drops that filter only, not the others.
     form.is_valid()
     return form, getattr(form, "cleaned_data", {})

@@ -54,15 +54,8 @@ class PermissionBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
-            if user_obj.is_superuser:
-                permissions = Permission.objects.all()
-                names = _names(permissions)
-            else:
-                own = Permission.objects.filter(user=user_obj)
-                grouped = Permission.objects.filter(group__user=user_obj)
-                names = _names(own).union(_names(grouped)).order_by()
             user_obj._perm_cache = set(
-                access.fact(user_obj, "permissions", lambda: sorted(names))
+                access.fact(user_obj, "permissions", lambda: _permission_names(user_obj))
             )
         return user_obj._perm_cache
 
@@ -95,6 +88,16 @@ def user_from_row(row: dict[str, Any]):
     user = access.from_row(get_user_model(), row["fields"])
     user._session_auth_hash = row["session_auth_hash"]
     return user
+
+
+def _permission_names(user) -> list[str]:
+    """Every permission `user` holds, directly or through a group, as "app.codename": read
+    (and its querysets built) only when the access cache does not hold them."""
+    if user.is_superuser:
+        return sorted(_names(Permission.objects.all()))
+    own = Permission.objects.filter(user=user)
+    grouped = Permission.objects.filter(group__user=user)
+    return sorted(_names(own).union(_names(grouped)).order_by())
 
 
 def _names(permissions):

@@ -1,10 +1,11 @@
-"""The order page's forms, rendered by the form renderer, kept when they are the same on
+"""The order pages' forms, rendered by the form renderer, kept when they are the same on
 every page.
 
 The order page gives each action its form; an unbound form of a class without choices from
 the database renders the same markup on every page, so that markup is rendered once (per
 language) and kept instead of being rendered field by field, template by template, on every
-request.
+request. The order list's unbound filter is kept the same way, under the people and
+departments it offers.
 """
 
 from __future__ import annotations
@@ -27,20 +28,33 @@ STATIC_FORMS = frozenset({
     forms.ReasonForm, forms.RequestSupplementForm, forms.SupplementForm, forms.CommentForm,
     forms.AttachmentForm, forms.OptionForm,
 })
+#: Forms whose unbound markup depends on the choices of these fields only (read from the
+#: access cache by the view), which are part of the key.
+CHOICE_FORMS = {forms.OrderFilterForm: ("department", "handler")}
+#: Kept markups at most: the filter's differ by the departments and people offered, which
+#: change with access; past this many, the old ones are dropped all at once.
+KEPT_AT_MOST = 500
 _KEPT: dict[tuple, SafeString] = {}
 
 
 def _kept(form: BaseForm, kind: str, render: Callable[[], str]) -> SafeString:
     """`render()`'s markup of `form`, kept for the next page when the form is unbound and of a
-    static class. The key holds all that the markup depends on: the class, its prefix, which
-    fields are required (a reason is required for some actions only) and the language of its
-    labels."""
-    if form.is_bound or type(form) not in STATIC_FORMS:
+    static class or one of CHOICE_FORMS. The key holds all that the markup depends on: the
+    class, its prefix, which fields are required (a reason is required for some actions
+    only), the language of its labels and the choices offered."""
+    if form.is_bound or (type(form) not in STATIC_FORMS and type(form) not in CHOICE_FORMS):
         return mark_safe(render())  # noqa: S308 - rendered by the form's templates
+    choices = tuple(
+        (name, tuple((str(value), str(label))
+                     for value, label in form.fields[name].widget.choices))
+        for name in CHOICE_FORMS.get(type(form), ())
+    )
     key = (kind, type(form), form.prefix, get_language(),
-           tuple((name, field.required) for name, field in form.fields.items()))
+           tuple((name, field.required) for name, field in form.fields.items()), choices)
     markup = _KEPT.get(key)
     if markup is None:
+        if len(_KEPT) >= KEPT_AT_MOST:
+            _KEPT.clear()
         markup = _KEPT[key] = mark_safe(render())  # noqa: S308 - rendered by its templates
     return markup
 
@@ -57,3 +71,11 @@ def field_groups(form: BaseForm) -> SafeString:
 def whole_form(form: BaseForm) -> SafeString:
     """`{% whole_form form %}`: what `{{ form }}` writes."""
     return _kept(form, "form", lambda: str(form))
+
+
+@register.simple_tag
+def filter_fields(form: forms.OrderFilterForm) -> SafeString:
+    """`{% filter_fields form %}`: the order list's filter fields and status boxes
+    (`orders/includes/order_filters.html`)."""
+    return _kept(form, "filters", lambda: render_to_string(
+        "orders/includes/order_filters.html", {"form": form}))

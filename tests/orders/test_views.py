@@ -537,6 +537,37 @@ def test_order_list_department_choices_are_the_users_own(
     assert choices == {"", str(department.pk)}
 
 
+def test_the_unbound_filter_offers_each_person_their_own_choices_under_their_names(
+    client, orderer, it_chief, department, other_department
+):
+    """The unbound filter's markup is kept between pages: one person's departments never
+    appear in another's, and a renamed department shows its new name."""
+
+    def offered(user) -> dict[str, str]:
+        client.force_login(user)
+        select = html(client.get(reverse("orders:list"))).by_id("id_department")
+        return {o.attrs.get("value"): o.text() for o in select.find_all("option")}
+
+    assert offered(orderer).keys() == {"", str(department.pk)}
+    assert offered(it_chief).keys() == {"", str(department.pk), str(other_department.pk)}
+    assert offered(orderer).keys() == {"", str(department.pk)}
+    department.name = "Utbildningsförvaltningen"
+    department.save()
+    assert "Utbildningsförvaltningen" in offered(orderer).values()
+
+
+def test_a_bound_filter_shows_the_states_chosen(client, coordinator, listing):
+    def checked(query) -> list[str]:
+        page = html(client.get(reverse("orders:list"), query))
+        return [box.attrs.get("value") for box in page.find_all("input", name="status")
+                if "checked" in box.attrs]
+
+    client.force_login(coordinator)
+    assert checked({}) == []
+    assert checked({"status": [S.SUBMITTED]}) == [S.SUBMITTED]
+    assert checked({}) == []
+
+
 @pytest.fixture
 def listing(make_order, coordinator, change_manager, other_orderer, other_department):
     """Orders of two departments, of several types, handlers, states and years."""
