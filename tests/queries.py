@@ -7,3 +7,14 @@ the page's own queries.
 """
 
 ACCESS_TOKEN = 1
+
+
+def _kept_state() -> int:
+    from django.db import connection
+
+    return 1 if connection.vendor == "postgresql" else 0
+
+
+#: A page kept between requests (tyreso_it.core.kept) reads the database's state first: one
+#: query without a table, on PostgreSQL only.
+KEPT_STATE = _kept_state()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -14,6 +15,7 @@ from board.selectors import board_access
 from costs.selectors import dashboard_line
 from organisation.models import Department
 from organisation.predicates import sees_all
+from tyreso_it.core import kept
 from tyreso_it.core.exports import export_response
 
 from .. import dashboard as figures
@@ -107,20 +109,32 @@ def _dashboard_page(request: HttpRequest, template: str, *, printed: bool = Fals
     # On screen the budget chart and its table show the first projects of the portfolio and
     # give the rest on request; on paper, all.
     all_projects = printed or request.GET.get("projects") == "all"
-    board = figures.build(request.user, filters, all_projects=all_projects)
     swapped = bool(request.htmx) and all_projects and not printed
+    query = query_without(request, "export", "projects")
+    context = {"swapped": swapped, "form": form, "query": query, "year": filters.year}
+
+    def with_figures() -> dict:
+        context.update({
+            "d": figures.build(request.user, filters, all_projects=all_projects),
+            # The year's IT costs, on the screen's dashboard of those who keep them.
+            "costs_line": None if printed or swapped else dashboard_line(request.user,
+                                                                         filters.year),
+            "board_link": board_access(request.user),
+            "department_name": filters.department.name if filters.department else "",
+            "kind_name": dict(form.fields["kind"].choices).get(filters.kind, ""),
+        })
+        return context
+
     if swapped:
-        template = "portfolio/dashboard.html#projects"
-    return render(request, template, {
-        "swapped": swapped,
-        # The year's IT costs, on the screen's dashboard of those who keep them (one query).
-        "costs_line": None if printed or swapped else dashboard_line(request.user,
-                                                                     filters.year),
-        "form": form, "d": board, "query": query_without(request, "export", "projects"),
-        "board_link": board_access(request.user),
-        "department_name": filters.department.name if filters.department else "",
-        "kind_name": dict(form.fields["kind"].choices).get(filters.kind, ""),
-    })
+        return render(request, "portfolio/dashboard.html#projects", with_figures())
+    # The figures are kept while the database stays as it was (tyreso_it.core.kept): they
+    # are the same for the same person and filters until someone writes.
+    department = filters.department.pk if filters.department else None
+    context["figures"] = kept.markup(
+        "dashboard", (request.user.pk, printed, filters.year, department, filters.kind,
+                      all_projects, query),
+        lambda: render_to_string("portfolio/dashboard.html#figures", with_figures()))
+    return render(request, template, context)
 
 
 @require_GET
