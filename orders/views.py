@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,6 +22,7 @@ from organisation.models import Department, User
 from organisation.selectors import standing_of
 from raci import selectors as raci_selectors
 from servicecatalog.models import Service
+from tyreso_it.core import kept
 from tyreso_it.core.exports import export_response
 from tyreso_it.core.views import show_refusal
 
@@ -368,8 +370,6 @@ def _detail(request: HttpRequest, order: Order, *, bound: dict | None = None, st
     context = {
         "order": order,
         "actions": actions,
-        "timeline": selectors.order_timeline(order, recent=_recent(request),
-                                             secret_readable=readable),
         "secret_readable": readable,
         "secret_placeholder": secrecy.PLACEHOLDER,
         "secrecy_form": (secrecy_form or forms.SecrecyForm(initial=_secrecy_initial(order)))
@@ -394,10 +394,24 @@ def _detail(request: HttpRequest, order: Order, *, bound: dict | None = None, st
         # The HUKI matrix's H, U, K and I for the current step, and the consultations.
         "raci": raci_selectors.order_raci(order, user),
     }
+    context["history"] = _history(order, _recent(request), readable, context)
     if order.status == Order.Status.READY_FOR_DECISION and people.is_change_manager(user):
         # Beslutsråd IT decides it in the minutes, not on this page: say where.
         context["board_decision"] = {"meeting": board_selectors.decision_meeting(order)}
     return render(request, "orders/order_detail.html", context, status=status)
+
+
+def _history(order: Order, recent: int | None, readable: bool, context: dict) -> str:
+    """The order's history and comments, kept while the database stays as it was
+    (tyreso_it.core.kept): the same for everyone who may read the same of the order. The
+    timeline built, when it is, is also put in `context` as "timeline"."""
+    def render_history() -> str:
+        context["timeline"] = selectors.order_timeline(order, recent=recent,
+                                                       secret_readable=readable)
+        return render_to_string("orders/order_detail.html#history",
+                                {"timeline": context["timeline"]})
+
+    return kept.markup("order-history", (order.pk, recent, readable), render_history)
 
 
 def _secrecy_initial(order: Order) -> dict:

@@ -12,6 +12,7 @@ from datetime import timedelta
 import psycopg
 import pytest
 from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -161,3 +162,53 @@ def test_the_filters_have_their_own_kept_dashboard(client, it_chief, make_order,
     filtered = client.get(f"{url}?department={department.pk}").getvalue().decode()
     assert f"Förvaltning: {department.name}." not in everyone
     assert f"Förvaltning: {department.name}." in filtered
+
+
+# --- the order page's history ------------------------------------------------------------------
+
+
+def _history(response) -> str:
+    page = response.getvalue().decode()
+    return page[page.index('id="h-history"'):page.index("</ol>", page.index('id="h-history"'))]
+
+
+def test_the_order_history_is_kept_and_shows_a_new_comment_at_once(client, make_order,
+                                                                   orderer):
+    from orders import services
+
+    order = make_order("submitted")
+    client.force_login(orderer)
+    url = reverse("orders:detail", args=[order.pk])
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as kept_page:
+        again = client.get(url)
+    tables = " ".join(q["sql"] for q in kept_page.captured_queries)
+    assert "orders_historicalorder" not in tables and "orders_orderevent" not in tables
+    assert _history(again) == _history(first)
+    services.comment_add(order_id=order.pk, actor=orderer, body="Vi behöver svar före jul.")
+    assert "Vi behöver svar före jul." in _history(client.get(url))
+
+
+def test_a_kept_history_never_tells_a_secret_need_to_those_who_may_not_read_it(
+        client, make_order, orderer, coordinator, it_chief):
+    """The orderer reads the old need text in the history; the IT chief, asking right after
+    under the same database state, is shown the history kept for those who may not."""
+    from orders import services
+
+    order = make_order(Order.Status.AWAITING_SUPPLEMENT, need="Första texten.")
+    order.refresh_from_db()
+    services.order_update_request(order_id=order.pk, actor=orderer,
+                                  data={"need": "Skyddade uppgifter om larmet."},
+                                  expected_version=order.version)
+    services.order_mark_secret(order_id=order.pk, actor=coordinator,
+                               provision="OSL 18 kap. 8 §", reason="Larmets placering.")
+    url = reverse("orders:detail", args=[order.pk]) + "?historik=alla"
+    chief = Client()
+    # Both logged in first: logging in writes, and the pages below must share one state.
+    client.force_login(orderer)
+    chief.force_login(it_chief)
+    client.get(url)
+    assert "Första texten." in _history(client.get(url))
+    state = kept.database_state()
+    assert "Första texten." not in _history(chief.get(url))
+    assert kept.database_state() == state

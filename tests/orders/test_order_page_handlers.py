@@ -9,7 +9,7 @@ from orders.models import Order
 from orders.views import _handlers
 from tests.factories import make_coordinator
 from tests.orders.test_query_counts import assert_count, measure
-from tests.queries import ACCESS_TOKEN
+from tests.queries import ACCESS_TOKEN, KEPT_STATE
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ S = Order.Status
 # attachments and comments (4; no priority model yet), transitions and history records (2),
 # the HUKI matrix's version in force and the consultations (2). The handlers of the take-on
 # form come from the access cache.
-SUBMITTED_DETAIL = ACCESS_TOKEN + 8
+SUBMITTED_DETAIL = ACCESS_TOKEN + 8 + KEPT_STATE
 
 
 def test_take_on_offers_the_handlers_as_the_form_would(client, make_order, coordinator):

@@ -84,15 +84,18 @@ class Workflow[T]:
         """The transition named `action`; an unknown name is a programming error (KeyError)."""
         return self.transitions[action]
 
-    def _refusal(self, transition: Transition[T], obj: T, actor: Any) -> Exception | None:
+    def _refusal(self, transition: Transition[T], obj: T, actor: Any,
+                 ) -> Callable[[], Exception] | None:
+        """What refuses `transition` now, as a maker of the app's error (made only when it is
+        raised: the pages ask of every transition whether it is offered), or None."""
         if getattr(obj, self.state) not in transition.sources:
-            return self.invalid(transition, obj)
+            return lambda: self.invalid(transition, obj)
         if not transition.allowed(actor, obj):
-            return self.not_allowed(transition, obj)
+            return lambda: self.not_allowed(transition, obj)
         if transition.when is not None:
             reason = transition.when(obj)
             if reason is not None:
-                return self.not_now(transition, obj, reason)
+                return lambda: self.not_now(transition, obj, reason)
         return None
 
     def check(self, action: str, obj: T, actor: Any, reason: str | None = None) -> Transition[T]:
@@ -104,7 +107,7 @@ class Workflow[T]:
         transition = self.transitions[action]
         refusal = self._refusal(transition, obj, actor)
         if refusal is not None:
-            raise refusal
+            raise refusal()
         if reason is not None and transition.needs_reason and not reason.strip():
             raise self.no_reason(transition, obj)
         return transition
