@@ -1,5 +1,7 @@
 """Forms for orders: they validate input only; the views hand `cleaned_data` to a service."""
 
+from typing import NamedTuple
+
 from django import forms
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
@@ -227,6 +229,28 @@ class OrderFilterForm(forms.Form):
         self.fields["department"].empty_label = _("All departments")
         self.fields["handler"].queryset = handlers if handlers is not None else User.objects.none()
         self.fields["handler"].empty_label = _("All handlers")
+
+
+class UnboundFilter(NamedTuple):
+    """The order list's filter as first opened, before anyone filters: only the people and
+    departments it offers, as (id, label) pairs. Its markup is kept
+    (orders.templatetags.order_forms), so the form itself is built only to render it the
+    first time: the list as first opened builds no form."""
+
+    handlers: list[tuple[int, str]]
+    departments: list[tuple[int, str]]
+
+    def form(self) -> OrderFilterForm:
+        form = OrderFilterForm()
+        offer(form.fields["handler"], self.handlers)
+        offer(form.fields["department"], self.departments)
+        return form
+
+
+def offer(field, kept: list[tuple[int, str]]) -> None:
+    """Offer `kept` (id, label) pairs in `field`'s select, as its queryset would: the list is
+    read from the access cache; the queryset still checks a chosen value."""
+    field.widget.choices = [("", field.empty_label), *kept]
 
 
 class SecrecyForm(forms.Form):

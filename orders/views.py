@@ -76,12 +76,6 @@ def _handler_names(user: User) -> list[_Named]:
     return [_Named(pk, name) for pk, name in _handler_choices(user)]
 
 
-def _choices(field, kept: list[tuple[int, str]]) -> None:
-    """Offer `kept` (id, label) pairs in `field`'s select, as its queryset would: the list is
-    read from the access cache; the queryset still checks a chosen value."""
-    field.widget.choices = [("", field.empty_label), *kept]
-
-
 def _labels(field, queryset) -> list[tuple[int, str]]:
     return [(obj.pk, field.label_from_instance(obj)) for obj in queryset]
 
@@ -143,24 +137,26 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/home.html", context)
 
 
-def _list_filters(request: HttpRequest) -> tuple[forms.OrderFilterForm, dict]:
+def _list_filters(request: HttpRequest,
+                  ) -> tuple[forms.OrderFilterForm | forms.UnboundFilter, dict]:
     """The order list's filter form and the filters it gives (the list and its export)."""
     user = request.user
 
     def departments():
         return Department.objects.all() if people.sees_all(user) else _own_departments(user)
 
-    # The querysets check a chosen value, so an unbound form (the list as first opened) needs
-    # none: its choices are offered from the access cache below.
-    data = request.GET or None
-    form = forms.OrderFilterForm(data, **(
-        {"departments": departments(), "handlers": _handlers()} if data else {}))
     # The filter's people and departments follow from rights (and names, which renew the
     # access cache too): kept there instead of read on every list page.
-    department_field = form.fields["department"]
-    _choices(form.fields["handler"], _handler_choices(user))
-    _choices(department_field, [(pk, label) for pk, label in access.fact(
-        user, "order-list-departments", lambda: _labels(department_field, departments()))])
+    handlers = _handler_choices(user)
+    field = forms.OrderFilterForm.base_fields["department"]
+    own = [(pk, label) for pk, label in access.fact(
+        user, "order-list-departments", lambda: _labels(field, departments()))]
+    if not request.GET:
+        return forms.UnboundFilter(handlers, own), {}
+    # The querysets check a chosen value; the choices are offered from the access cache.
+    form = forms.OrderFilterForm(request.GET, departments=departments(), handlers=_handlers())
+    forms.offer(form.fields["handler"], handlers)
+    forms.offer(form.fields["department"], own)
     # A bad value in one filter drops that filter only, not the others.
     form.is_valid()
     return form, getattr(form, "cleaned_data", {})
@@ -344,7 +340,7 @@ def _offered(form, user: User):
     """An unbound action form as the page offers it: a handler's select lists the handlers
     from the access cache (a chosen one is checked against the database when sent)."""
     if isinstance(form, forms.TakeOnForm):
-        _choices(form.fields["handler"], _handler_choices(user))
+        forms.offer(form.fields["handler"], _handler_choices(user))
     return form
 
 

@@ -28,9 +28,6 @@ STATIC_FORMS = frozenset({
     forms.ReasonForm, forms.RequestSupplementForm, forms.SupplementForm, forms.CommentForm,
     forms.AttachmentForm, forms.OptionForm,
 })
-#: Forms whose unbound markup depends on the choices of these fields only (read from the
-#: access cache by the view), which are part of the key.
-CHOICE_FORMS = {forms.OrderFilterForm: ("department", "handler")}
 #: Kept markups at most: the filter's differ by the departments and people offered, which
 #: change with access; past this many, the old ones are dropped all at once.
 KEPT_AT_MOST = 500
@@ -39,18 +36,17 @@ _KEPT: dict[tuple, SafeString] = {}
 
 def _kept(form: BaseForm, kind: str, render: Callable[[], str]) -> SafeString:
     """`render()`'s markup of `form`, kept for the next page when the form is unbound and of a
-    static class or one of CHOICE_FORMS. The key holds all that the markup depends on: the
-    class, its prefix, which fields are required (a reason is required for some actions
-    only), the language of its labels and the choices offered."""
-    if form.is_bound or (type(form) not in STATIC_FORMS and type(form) not in CHOICE_FORMS):
+    static class. The key holds all that the markup depends on: the class, its prefix, which
+    fields are required (a reason is required for some actions only) and the language of its
+    labels."""
+    if form.is_bound or type(form) not in STATIC_FORMS:
         return mark_safe(render())  # noqa: S308 - rendered by the form's templates
-    choices = tuple(
-        (name, tuple((str(value), str(label))
-                     for value, label in form.fields[name].widget.choices))
-        for name in CHOICE_FORMS.get(type(form), ())
-    )
-    key = (kind, type(form), form.prefix, get_language(),
-           tuple((name, field.required) for name, field in form.fields.items()), choices)
+    return _keep((kind, type(form), form.prefix, get_language(),
+                  tuple((name, field.required) for name, field in form.fields.items())),
+                 render)
+
+
+def _keep(key: tuple, render: Callable[[], str]) -> SafeString:
     markup = _KEPT.get(key)
     if markup is None:
         if len(_KEPT) >= KEPT_AT_MOST:
@@ -74,8 +70,17 @@ def whole_form(form: BaseForm) -> SafeString:
 
 
 @register.simple_tag
-def filter_fields(form: forms.OrderFilterForm) -> SafeString:
+def filter_fields(form: forms.OrderFilterForm | forms.UnboundFilter) -> SafeString:
     """`{% filter_fields form %}`: the order list's filter fields and status boxes
-    (`orders/includes/order_filters.html`)."""
-    return _kept(form, "filters", lambda: render_to_string(
-        "orders/includes/order_filters.html", {"form": form}))
+    (`orders/includes/order_filters.html`). The filter as first opened
+    (`orders.forms.UnboundFilter`) is kept under the people and departments it offers, and
+    its form built only when it is not."""
+    if isinstance(form, forms.UnboundFilter):
+        return _keep(("unbound filter", get_language(), tuple(map(tuple, form.handlers)),
+                      tuple(map(tuple, form.departments))),
+                     lambda: _filters_markup(form.form()))
+    return _kept(form, "filters", lambda: _filters_markup(form))
+
+
+def _filters_markup(form: forms.OrderFilterForm) -> str:
+    return render_to_string("orders/includes/order_filters.html", {"form": form})

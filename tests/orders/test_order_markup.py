@@ -217,3 +217,22 @@ def test_list_rows_read_as_values_show_what_the_orders_do(make_order, orderer,
     assert [r.get_absolute_url() for r in rows] == [o.get_absolute_url() for o in orders]
     assert [r.status_label for r in rows] == [o.status_label for o in orders]
     assert len(selectors.order_rows(selectors.order_list(fresh(orderer)), 1)) == 1
+
+
+def test_the_filter_as_first_opened_is_what_its_form_writes_from_the_database(
+        client, coordinator, orderer, department, other_department):
+    """The list as first opened builds no form: its filter is kept markup, offered from the
+    access cache. It must be what the form itself writes with its querysets."""
+    from django.template.loader import render_to_string
+
+    from orders.forms import OrderFilterForm
+    from organisation.models import Department
+
+    for person, departments in ((coordinator, Department.objects.all()),
+                                (orderer, Department.objects.filter(pk=department.pk))):
+        client.force_login(person)
+        with translation.override("sv"):
+            form = OrderFilterForm(departments=departments, handlers=_handlers())
+            written = render_to_string("orders/includes/order_filters.html", {"form": form})
+        for _ in range(2):  # built, then kept
+            assert written in client.get(reverse("orders:list")).content.decode()
