@@ -1,5 +1,6 @@
 """Forms for orders: they validate input only; the views hand `cleaned_data` to a service."""
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 from django import forms
@@ -232,17 +233,20 @@ class OrderFilterForm(forms.Form):
 
 
 class UnboundFilter(NamedTuple):
-    """The order list's filter as first opened, before anyone filters: only the people and
-    departments it offers, as (id, label) pairs. Its markup is kept
-    (orders.templatetags.order_forms), so the form itself is built only to render it the
-    first time: the list as first opened builds no form."""
+    """The order list's filter as first opened, before anyone filters: the departments it
+    offers, as (id, label) pairs, and the people, read only when asked (from the access
+    cache, renewed with the access token). Its markup is kept
+    (orders.templatetags.order_forms) under the departments and the token, or the people
+    where there is no token, so the form itself is built only to render it the first time:
+    the list as first opened builds no form."""
 
-    handlers: list[tuple[int, str]]
     departments: list[tuple[int, str]]
+    handlers: Callable[[], list[tuple[int, str]]]
+    token: str | None
 
     def form(self) -> OrderFilterForm:
         form = OrderFilterForm()
-        offer(form.fields["handler"], self.handlers)
+        offer(form.fields["handler"], self.handlers())
         offer(form.fields["department"], self.departments)
         return form
 

@@ -4,6 +4,7 @@ one service."""
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 from django.conf import settings
@@ -147,15 +148,16 @@ def _list_filters(request: HttpRequest,
 
     # The filter's people and departments follow from rights (and names, which renew the
     # access cache too): kept there instead of read on every list page.
-    handlers = _handler_choices(user)
     field = forms.OrderFilterForm.base_fields["department"]
     own = [(pk, label) for pk, label in access.fact(
         user, "order-list-departments", lambda: _labels(field, departments()))]
     if not request.GET:
-        return forms.UnboundFilter(handlers, own), {}
+        # The people offered are read at most once, and only if the filter is not kept.
+        return forms.UnboundFilter(own, functools.cache(lambda: _handler_choices(user)),
+                                   access.token_of(user)), {}
     # The querysets check a chosen value; the choices are offered from the access cache.
     form = forms.OrderFilterForm(request.GET, departments=departments(), handlers=_handlers())
-    forms.offer(form.fields["handler"], handlers)
+    forms.offer(form.fields["handler"], _handler_choices(user))
     forms.offer(form.fields["department"], own)
     # A bad value in one filter drops that filter only, not the others.
     form.is_valid()

@@ -248,6 +248,13 @@ def shared[T](user: Any, name: str, compute: Callable[[], T]) -> T:
     return value
 
 
+def token_of(user: Any) -> str | None:
+    """The access token `user`'s request reads its entries under (None for a user object
+    without an entry): whatever `shared` keeps is the same while it is."""
+    entry: Entry | None = getattr(user, "_access", None)
+    return None if entry is None else entry.state.token
+
+
 # --- rows of models as JSON types ------------------------------------------------------------
 
 

@@ -394,6 +394,9 @@ ACCESS_CACHE = env_bool("ACCESS_CACHE", bool(REDIS_URL))
 # The start of the access cache's keys: the same for every process of one installation (web
 # and worker), another for another installation sharing the Redis.
 ACCESS_CACHE_PREFIX = env("ACCESS_CACHE_PREFIX", "access")
+# The IT chief's dashboard and an order's history are kept in the cache while the database
+# stays as it was (tyreso_it.core.kept, PostgreSQL only); false builds them on every request.
+KEPT_MARKUP = env_bool("KEPT_MARKUP", True)
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport, so the
 # embedded default runs a worker and beat without any server.

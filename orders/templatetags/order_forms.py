@@ -73,10 +73,13 @@ def whole_form(form: BaseForm) -> SafeString:
 def filter_fields(form: forms.OrderFilterForm | forms.UnboundFilter) -> SafeString:
     """`{% filter_fields form %}`: the order list's filter fields and status boxes
     (`orders/includes/order_filters.html`). The filter as first opened
-    (`orders.forms.UnboundFilter`) is kept under the people and departments it offers, and
-    its form built only when it is not."""
+    (`orders.forms.UnboundFilter`) is kept under the departments and people it offers (the
+    people by the access token, where there is one), and its form built only when it is
+    not."""
     if isinstance(form, forms.UnboundFilter):
-        return _keep(("unbound filter", get_language(), tuple(map(tuple, form.handlers)),
+        # The people offered are the same while the access token is (access.shared).
+        people = form.token or tuple(map(tuple, form.handlers()))
+        return _keep(("unbound filter", get_language(), people,
                       tuple(map(tuple, form.departments))),
                      lambda: _filters_markup(form.form()))
     return _kept(form, "filters", lambda: _filters_markup(form))

@@ -212,3 +212,12 @@ def test_a_kept_history_never_tells_a_secret_need_to_those_who_may_not_read_it(
     state = kept.database_state()
     assert "Första texten." not in _history(chief.get(url))
     assert kept.database_state() == state
+
+
+def test_the_setting_turns_keeping_off(settings):
+    settings.KEPT_MARKUP = False
+    assert kept.database_state() is None
+    renders = Renders()
+    kept.markup("test", ["a"], renders)
+    kept.markup("test", ["a"], renders)
+    assert renders.calls == 2

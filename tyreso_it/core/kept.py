@@ -25,8 +25,9 @@ have been built the same:
 - `FORMAT`, raised when what a key means changes. A deploy that changes only a page's
   templates shows the new markup at the first write or within `TIMEOUT`, whichever is first.
 
-Nothing is kept (the page is built as if this module did not exist) on a database other than
-PostgreSQL, and inside a transaction that has written itself: its writes are not committed,
+Nothing is kept (the page is built as if this module did not exist) with the setting
+`KEPT_MARKUP` false, on a database other than PostgreSQL, and inside a transaction that has
+written itself: its writes are not committed,
 may yet be rolled back, and do not change its own snapshot. Kept markup lives at most
 `TIMEOUT` seconds in the cache, which signs what it stores (`tyreso_it.core.cache`); a cache
 that fails or is paused costs a rebuild, never a wrong page.
@@ -37,6 +38,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
@@ -54,7 +56,7 @@ _STATE_SQL = ("SELECT pg_current_snapshot()::text, "
 
 def database_state() -> str | None:
     """The state of the database as committed now, or None where nothing may be kept."""
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not getattr(settings, "KEPT_MARKUP", True):
         return None
     with connection.cursor() as cursor:
         cursor.execute(_STATE_SQL)
