@@ -18,19 +18,13 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from organisation import access
 from organisation.models import Role, User
+from organisation.roles import role_codes
 from organisation.selectors import standing_of
 
 from .models import KeySet
 
 KEEPER_ROLES = {Role.Code.IT_CHIEF.value, Role.Code.DEPUTY_IT_CHIEF.value}
-
-
-def _role_codes(user: User) -> list[str]:
-    # Kept with the person's access: a change of group membership renews it.
-    return access.fact(user, "role-codes", lambda: sorted(
-        Role.objects.filter(group__user=user).values_list("code", flat=True)))
 
 
 def keeps_costs(user: User) -> bool:
@@ -39,7 +33,7 @@ def keeps_costs(user: User) -> bool:
         return False
     if user.is_superuser or user.has_perm("costs.keep_costs"):
         return True
-    return bool(KEEPER_ROLES & set(_role_codes(user)))
+    return bool(KEEPER_ROLES & role_codes(user))
 
 
 def reported_departments(user: User) -> list[int] | None:

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import translation
 
+from . import access
 from .models import Role
 
 ORDERING_FUNCTION = (
@@ -98,11 +99,18 @@ def roles_sync() -> None:
         role.group.permissions.set(wanted)
 
 
-def user_has_role(user, code: str) -> bool:
+def role_codes(user) -> set[str]:
+    """The codes of the roles `user` holds through their groups: the one place they are read.
+    Kept with the person's access (a change of groups or of a role renews the access token)
+    and on the user object for the rest of the request."""
     if not user.is_authenticated:
-        return False
+        return set()
     codes = getattr(user, "_role_codes", None)
     if codes is None:
-        codes = set(Role.objects.filter(group__user=user).values_list("code", flat=True))
-        user._role_codes = codes
-    return code in codes
+        codes = user._role_codes = set(access.fact(user, "role-codes", lambda: sorted(
+            Role.objects.filter(group__user=user).values_list("code", flat=True))))
+    return codes
+
+
+def user_has_role(user, code: str) -> bool:
+    return code in role_codes(user)

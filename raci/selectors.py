@@ -470,18 +470,6 @@ def order_raci(order: Order, user: User) -> OrderRaci:
     )
     for task in consultations:
         task.order = order  # the permission check reads the order's people
-    if (
-        getattr(user, "_role_codes", None) is None
-        and any(task.status == task.Status.OPEN for task in consultations)
-        and user.is_authenticated
-    ):
-        # The user's roles, kept with their access (a change of group membership renews
-        # it; a change to the roles themselves changes the mark).
-        mark = mark or _in_force_mark()
-        user._role_codes = set(access.fact(
-            user, f"raci-role-codes:{mark[1] if mark else ''}",
-            lambda: sorted(Role.objects.filter(group__user=user).values_list("code", flat=True)),
-        ))
     answerable = {task.pk for task in consultations if can_answer(user, task)}
     return OrderRaci(
         step=cells[0].activity if cells else None,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from orders import selectors as order_selectors
 from orders.models import Order
 from organisation.models import Role
+from organisation.roles import role_codes
 from tyreso_it.core.exports import export_response
 from tyreso_it.core.views import show_refusal
 
@@ -54,10 +55,7 @@ def _filters(request: HttpRequest, roles: list[Role]) -> tuple[forms.MatrixFilte
 
 
 def _my_roles(request: HttpRequest, roles: list[Role]) -> list[Role]:
-    codes = getattr(request.user, "_role_codes", None)
-    if codes is None:
-        codes = {r.code for r in Role.objects.filter(group__user=request.user)}
-        request.user._role_codes = codes
+    codes = role_codes(request.user)
     return [role for role in roles if role.code in codes]
 
 

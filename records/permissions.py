@@ -13,17 +13,11 @@
 
 from __future__ import annotations
 
-from organisation import access
 from organisation.models import Role, User
 from organisation.predicates import is_ordering_function
+from organisation.roles import role_codes
 
 CHIEF_ROLES = {Role.Code.IT_CHIEF.value, Role.Code.DEPUTY_IT_CHIEF.value}
-
-
-def _role_codes(user: User) -> list[str]:
-    # Kept with the person's access: a change of group membership renews it.
-    return access.fact(user, "role-codes", lambda: sorted(
-        Role.objects.filter(group__user=user).values_list("code", flat=True)))
 
 
 def _chief_or(user: User, permission: str) -> bool:
@@ -31,7 +25,7 @@ def _chief_or(user: User, permission: str) -> bool:
         return False
     if user.is_superuser or user.has_perm(permission):
         return True
-    return bool(CHIEF_ROLES & set(_role_codes(user)))
+    return bool(CHIEF_ROLES & role_codes(user))
 
 
 def keeps_records(user: User) -> bool:

@@ -255,8 +255,9 @@ def test_the_compare_page_lists_the_changed_cells(client, publish, deputy, outsi
 #   2. the roles, each with whether anyone holds it (one aggregate with three EXISTS)
 #   3. the version's activities
 #   4. the version's cells, as (activity, role, letter) tuples
-#   5. the user's roles             ("what is my role responsible for?", "may edit?")
-MATRIX_PAGE = ACCESS_TOKEN + 5
+# The user's roles ("what is my role responsible for?", "may edit?") are kept with their
+# access (organisation.roles.role_codes).
+MATRIX_PAGE = ACCESS_TOKEN + 4
 
 
 def measure(client, url):
@@ -318,15 +319,15 @@ def test_the_matrix_page_does_not_query_per_cell_row_or_version(client, in_force
     assert len(many) == len(few) == MATRIX_PAGE
 
 
-# The draft page for the process owner:
-#   1. the user's roles                 (may the user edit?)
-#   2. the draft, with who saved it last and the version it is based on
-#   3. the roles, each with whether anyone holds it
-#   4. the draft's activities
-#   5. prefetch: the roles that may hold each activity's H (the rules)
-#   6. the draft's cells
-#   7. the version in force (a link)
-DRAFT_PAGE = ACCESS_TOKEN + 7
+# The draft page for the process owner (whose roles, which say whether they may edit, are
+# kept with their access: organisation.roles.role_codes):
+#   1. the draft, with who saved it last and the version it is based on
+#   2. the roles, each with whether anyone holds it
+#   3. the draft's activities
+#   4. prefetch: the roles that may hold each activity's H (the rules)
+#   5. the draft's cells
+#   6. the version in force (a link)
+DRAFT_PAGE = ACCESS_TOKEN + 6
 
 
 def test_the_draft_page_has_a_fixed_number_of_queries(client, in_force, deputy):
