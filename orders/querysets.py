@@ -131,9 +131,11 @@ class Visibility:
         parts = [q for q in (self.coordinated_q, self.member_q) if q is not None]
         return reduce(operator.or_, parts) if parts else None
 
-    def others(self) -> list[Q]:
-        """The other ways of seeing an order, each answered by an index of its own."""
-        return [q for q in (self.provider_q, self.huki_q) if q is not None]
+    def others(self, *, provider: bool = True) -> list[Q]:
+        """The other ways of seeing an order, each answered by an index of its own (without
+        the provider's, for a count that takes those from elsewhere)."""
+        ways = (self.provider_q if provider else None, self.huki_q)
+        return [q for q in ways if q is not None]
 
     def q(self, *, drafts: bool = True) -> Q | None:
         """All branches but `everything` as one condition; None when none applies."""

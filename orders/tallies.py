@@ -153,8 +153,7 @@ def _count_query(user, statuses: list[str] | None) -> list | None:
     elif visibility.providers:
         # A provider's staff: their provider's orders from the tallies.
         parts.append(count(None, statuses, providers=visibility.providers))
-        seen = visibility.provider_q
-        rest = [way for way in (visibility.huki_q,) if way is not None]
+        seen, rest = visibility.provider_q, visibility.others(provider=False)
     else:
         return None
     if rest:
