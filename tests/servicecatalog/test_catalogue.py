@@ -24,6 +24,7 @@ from orders.models import Order
 from servicecatalog import selectors, services
 from servicecatalog.models import Service, ServiceLevel
 from tests import factories
+from tests.amounts import shows_amount
 
 from .catalogue_data import (
     make_category,
@@ -51,13 +52,6 @@ def edit(service: Service) -> str:
 def html(response) -> str:
     """The page without its CSP nonces: a random nonce may hold digits a test looks for."""
     return re.sub(r' nonce="[^"]*"', "", response.content.decode())
-
-
-def amount(value: int, page: str) -> bool:
-    """Whether the page shows the amount, grouped by any space or not at all (a bare "777"
-    could be part of an id)."""
-    high, low = divmod(value, 1000)
-    return re.search(rf"{high}[\s\u00a0\u202f.]?{low:03d}", page) is not None
 
 
 def required_message() -> str:
@@ -169,7 +163,7 @@ def test_print_sheet_is_one_page_of_public_fields(client, outsider, department):
     assert 'class="print-sheet"' in page
     assert "Lönesystemet" in page and "Vardagar 7–17" in page
     assert "HEMLIG-ANTECKNING" not in page
-    assert not amount(123456, page.split("print-sheet")[1])
+    assert not shows_amount(123456, page.split("print-sheet")[1])
 
 
 # --- internal fields ---------------------------------------------------------------------
@@ -186,7 +180,7 @@ def internal_shown(client, user, service) -> bool:
     client.force_login(user)
     page = html(client.get(detail(service)))
     shown = "HEMLIG-ANTECKNING" in page
-    assert shown == (amount(987654, page) and 'id="internal"' in page)
+    assert shown == (shows_amount(987654, page) and 'id="internal"' in page)
     return shown
 
 
@@ -220,10 +214,10 @@ def test_contract_values_only_for_those_who_see_all(client, orderer, it_chief, d
     client.force_login(orderer)  # internal fields yes (own department), contract values no
     page = html(client.get(detail(service)))
     assert "Driftavtal 2024" in page
-    assert not amount(777777, page)
+    assert not shows_amount(777777, page)
     client.force_login(it_chief)
     page = html(client.get(detail(service)))
-    assert amount(777777, page)
+    assert shows_amount(777777, page)
 
 
 def test_contracts_and_the_supplier_link_to_their_pages_where_those_exist(
