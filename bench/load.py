@@ -20,6 +20,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
@@ -264,12 +265,13 @@ async def _one(request: Request, port: int) -> tuple[int, int]:
     return status, len(body)
 
 
-async def _run(choose, port: int, connections: int, seconds: float, timeout: float) -> Outcome:
+async def _run(choose, port: int, connections: int, timeout: float,
+               another: Callable[[], bool]) -> Outcome:
+    """Requests chosen by `choose`, `connections` in flight, while `another()` says so."""
     outcome = Outcome()
-    stop_at = time.monotonic() + seconds
 
     async def worker() -> None:
-        while time.monotonic() < stop_at:
+        while another():
             request = choose()
             started = time.perf_counter()
             try:
@@ -292,41 +294,18 @@ async def _run(choose, port: int, connections: int, seconds: float, timeout: flo
 
 def run_load(choose, *, port: int, connections: int, seconds: float,
              timeout: float = 30.0) -> Outcome:
-    return asyncio.run(_run(choose, port, connections, seconds, timeout))
-
-
-async def _run_count(choose, port: int, connections: int, total: int,
-                     timeout: float) -> Outcome:
-    outcome = Outcome()
-    left = [total]
-
-    async def worker() -> None:
-        while left[0] > 0:
-            left[0] -= 1
-            request = choose()
-            started = time.perf_counter()
-            try:
-                status, _size = await asyncio.wait_for(_one(request, port), timeout)
-            except (OSError, TimeoutError, ValueError, IndexError) as exc:
-                outcome.note_error(request.name, f"{type(exc).__name__}: {exc}")
-                continue
-            elapsed = (time.perf_counter() - started) * 1000
-            outcome.count += 1
-            if status not in request.expect:
-                outcome.note_error(request.name, f"HTTP {status} for {request.path}")
-                continue
-            outcome.latencies.setdefault(request.name, []).append(elapsed)
-
-    started = time.monotonic()
-    await asyncio.gather(*(worker() for _n in range(connections)))
-    outcome.seconds = time.monotonic() - started
-    return outcome
+    """Requests for `seconds`, `connections` of them in flight at a time."""
+    stop_at = time.monotonic() + seconds
+    return asyncio.run(_run(choose, port, connections, timeout,
+                            lambda: time.monotonic() < stop_at))
 
 
 def run_requests(choose, *, port: int, connections: int, total: int,
                  timeout: float = 30.0) -> Outcome:
     """`total` requests, `connections` of them in flight at a time."""
-    return asyncio.run(_run_count(choose, port, connections, total, timeout))
+    left = iter(range(total))
+    return asyncio.run(_run(choose, port, connections, timeout,
+                            lambda: next(left, None) is not None))
 
 
 def report(outcome: Outcome) -> dict[str, Any]:

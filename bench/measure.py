@@ -9,7 +9,6 @@ server (those are measured by `bench.load`).
 from __future__ import annotations
 
 import gc
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from django.utils import timezone
 
 from orders.models import Order
 from organisation.models import User
+from portfolio.dashboard import percentile
 
 from .dataset import BENCH_USERS
 
@@ -40,17 +40,6 @@ ROLE_LABELS = {
 }
 #: Roles whose view of the orders is limited to departments or assignments.
 SCOPED_ROLES = ("orderer", "it_lead", "provider")
-
-
-def percentile(values: list[float], share: float) -> float | None:
-    """Linear interpolation between the closest ranks (`share` 0–1)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * share
-    below = math.floor(position)
-    above = min(below + 1, len(ordered) - 1)
-    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
 
 
 def summary(samples_ms: list[float]) -> dict[str, Any]:

@@ -30,9 +30,10 @@ from django.db.models import Q
 from django.urls import reverse
 
 from orders.models import Order
+from portfolio.dashboard import percentile
 
 from .load import CpuMeter, Request, Server, run_requests, session_cookie
-from .measure import Context, percentile
+from .measure import Context
 
 #: The pages' CPU per request against the bare list's (issue 14).
 TARGETS = {"order_list": 1.3, "order_detail": 3.0, "dashboard": 4.0}

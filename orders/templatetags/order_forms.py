@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from orders import forms
+from tyreso_it.core import kept
 
 register = template.Library()
 
@@ -28,10 +29,9 @@ STATIC_FORMS = frozenset({
     forms.ReasonForm, forms.RequestSupplementForm, forms.SupplementForm, forms.CommentForm,
     forms.AttachmentForm, forms.OptionForm,
 })
-#: Kept markups at most: the filter's differ by the departments and people offered, which
-#: change with access; past this many, the old ones are dropped all at once.
-KEPT_AT_MOST = 500
-_KEPT: dict[tuple, SafeString] = {}
+#: The markups kept: the filter's differ by the departments and people offered, which change
+#: with access; past 500, the old ones are dropped all at once.
+_KEPT = kept.InProcess(most=500)
 
 
 def _kept(form: BaseForm, kind: str, render: Callable[[], str]) -> SafeString:
@@ -41,18 +41,9 @@ def _kept(form: BaseForm, kind: str, render: Callable[[], str]) -> SafeString:
     labels."""
     if form.is_bound or type(form) not in STATIC_FORMS:
         return mark_safe(render())  # noqa: S308 - rendered by the form's templates
-    return _keep((kind, type(form), form.prefix, get_language(),
+    return _KEPT.get((kind, type(form), form.prefix, get_language(),
                   tuple((name, field.required) for name, field in form.fields.items())),
                  render)
-
-
-def _keep(key: tuple, render: Callable[[], str]) -> SafeString:
-    markup = _KEPT.get(key)
-    if markup is None:
-        if len(_KEPT) >= KEPT_AT_MOST:
-            _KEPT.clear()
-        markup = _KEPT[key] = mark_safe(render())  # noqa: S308 - rendered by its templates
-    return markup
 
 
 @register.simple_tag
@@ -79,7 +70,7 @@ def filter_fields(form: forms.OrderFilterForm | forms.UnboundFilter) -> SafeStri
     if isinstance(form, forms.UnboundFilter):
         # The people offered are the same while the access token is (access.shared).
         people = form.token or tuple(map(tuple, form.handlers()))
-        return _keep(("unbound filter", get_language(), people,
+        return _KEPT.get(("unbound filter", get_language(), people,
                       tuple(map(tuple, form.departments))),
                      lambda: _filters_markup(form.form()))
     return _kept(form, "filters", lambda: _filters_markup(form))

@@ -1,4 +1,5 @@
-"""Markup kept between requests for as long as the database is as it was.
+"""Markup kept between requests: for as long as the database is as it was (`markup`), or,
+for markup that depends on no data, in the process (`InProcess`).
 
 Some pages cost far more to compute than to show, and show the same thing until someone
 writes: the IT chief's dashboard adds up every order of the municipality. Such a page keeps
@@ -83,3 +84,20 @@ def markup(name: str, parts: Iterable[object], render: Callable[[], str]) -> Saf
     text = str(render())
     cache.set(where, text, TIMEOUT)
     return mark_safe(text)  # noqa: S308 - rendered by its templates
+
+
+class InProcess:
+    """Markup kept in this process under keys that hold all it depends on (nothing read from
+    the database but what the key holds): at most `most` entries, then all are dropped."""
+
+    def __init__(self, most: int):
+        self.most = most
+        self.entries: dict[tuple, SafeString] = {}
+
+    def get(self, key: tuple, render: Callable[[], str]) -> SafeString:
+        found = self.entries.get(key)
+        if found is None:
+            if len(self.entries) >= self.most:
+                self.entries.clear()
+            found = self.entries[key] = mark_safe(render())  # noqa: S308 - its templates'
+        return found

@@ -17,14 +17,15 @@ from typing import Any
 from django import template
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+
+from tyreso_it.core import kept
 
 register = template.Library()
 
-#: Kept menus at most; past this many (never, with the sections there are) all are dropped.
-KEPT_AT_MOST = 1000
-_KEPT: dict[tuple, SafeString] = {}
+#: The menus kept: at most a thousand (never, with the sections there are), then all dropped.
+_KEPT = kept.InProcess(most=1000)
 
 
 def _value(value: Any) -> Any:
@@ -36,17 +37,10 @@ def _value(value: Any) -> Any:
 def main_menu(context: template.Context) -> SafeString:
     flags = {name: _value(value) for name, value in context.flatten().items()
              if name.startswith("nav_")}
-    request = context.get("request")
-    match = getattr(request, "resolver_match", None)
-    user = context.get("user")
-    key = (tuple(sorted(flags.items())), bool(getattr(user, "is_staff", False)),
-           getattr(match, "app_name", None), getattr(match, "url_name", None),
-           get_language(), get_script_prefix())
-    markup = _KEPT.get(key)
-    if markup is None:
-        if len(_KEPT) >= KEPT_AT_MOST:
-            _KEPT.clear()
-        markup = _KEPT[key] = mark_safe(render_to_string(  # noqa: S308 - its template's
-            "includes/main_menu.html",
-            {**flags, "user_is_staff": key[1], "app_name": key[2], "url_name": key[3]}))
-    return markup
+    match = getattr(context.get("request"), "resolver_match", None)
+    drawn_from = {**flags,
+                  "user_is_staff": bool(getattr(context.get("user"), "is_staff", False)),
+                  "app_name": getattr(match, "app_name", None),
+                  "url_name": getattr(match, "url_name", None)}
+    key = (tuple(sorted(drawn_from.items())), get_language(), get_script_prefix())
+    return _KEPT.get(key, lambda: render_to_string("includes/main_menu.html", drawn_from))
